@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { ExitError, UserError } from './errors.js';
+import { registerCatalogCommands } from './catalog.js';
+
+function buildProgram(): Command {
+  const program = new Command()
+    .name('lakehouse')
+    .description('Run and operate the Lakehouse platform: MinIO, the Iceberg catalog, Trino, Airflow, observability.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCatalogCommands(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed the usage problem (or the help/version text).
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof ExitError) return err.exitCode;
+    if (err instanceof UserError) {
+      process.stderr.write(`✗ ${err.message}\n`);
+      if (err.help) process.stderr.write(`  ${err.help}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`✗ internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 70;
+  }
+}
+
+const code = await main(process.argv);
+if (code !== 0) process.exitCode = code;
