@@ -1,0 +1,1 @@
+export { findFreePort, isPortInUse, waitFor } from './net.js';
