@@ -1,0 +1,9 @@
+/**
+ * Installers for the real components the platform runs locally (and the tests start): each one
+ * builds or downloads once into the cache, atomically, and returns the path to use.
+ */
+export { cacheRoot } from './cache.js';
+export { InstallError } from './errors.js';
+export { ensureMc, ensureMinio, goBinaryPath } from './go.js';
+export { ensurePythonEnv, pythonRequirements, type PythonEnvOptions } from './python.js';
+export { formatDuration, type InstallOptions, type Progress } from './progress.js';
