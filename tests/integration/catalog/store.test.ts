@@ -1,0 +1,754 @@
+/**
+ * One contract suite for every CatalogStore implementation: SQLite on a temp file and a real
+ * PostgreSQL server. Each test works in its own warehouse, so tests share a database but not
+ * state (idempotency keys are global, so each test draws fresh ones).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AlreadyExistsError,
+  BadRequestError,
+  CommitFailedError,
+  NamespaceNotEmptyError,
+  NoSuchNamespaceError,
+  NoSuchTableError,
+  NoSuchViewError,
+} from '../../../src/catalog/errors.js';
+import {
+  IdempotencyKeyReplay,
+  openCatalogStore,
+  type CatalogStore,
+  type ObjectKind,
+  type ObjectSwap,
+} from '../../../src/catalog/store/index.js';
+import { startPostgres, type TestPostgres } from '../../support/postgres.js';
+
+interface Backend {
+  name: string;
+  /** Starts what the backend needs; returns how to get fresh databases and how to clean up. */
+  start(): Promise<{ freshUrl(): Promise<string>; stop(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    start: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lakehouse-store-'));
+      return {
+        // A nested path also checks that parent directories are created.
+        freshUrl: async () => `sqlite:${join(dir, randomUUID(), 'catalog.db')}`,
+        stop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    start: async () => {
+      const server: TestPostgres = await startPostgres();
+      return {
+        freshUrl: async () => {
+          const db = `catalog_${randomUUID().replaceAll('-', '')}`;
+          const admin = new pg.Client({ connectionString: server.url });
+          await admin.connect();
+          try {
+            await admin.query(`CREATE DATABASE ${db}`);
+          } finally {
+            await admin.end();
+          }
+          return server.url.replace(/\/postgres$/, `/${db}`);
+        },
+        stop: () => server.stop(),
+      };
+    },
+  },
+];
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** Asserts that `promise` rejects with exactly this class and message. */
+async function expectError(
+  promise: Promise<unknown>,
+  cls: ErrorClass,
+  message: string | RegExp,
+): Promise<void> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, 'expected a rejection').toBeInstanceOf(cls);
+  if (typeof message === 'string') expect((err as Error).message).toBe(message);
+  else expect((err as Error).message).toMatch(message);
+}
+
+function metadata(location: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ 'format-version': 2, location, ...extra });
+}
+
+describe.each(backends)('CatalogStore contract ($name)', ({ start }) => {
+  let env: Awaited<ReturnType<Backend['start']>>;
+  let store: CatalogStore;
+  let wh: string;
+
+  beforeAll(async () => {
+    env = await start();
+    store = await openCatalogStore(await env.freshUrl());
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await env?.stop();
+  });
+
+  beforeEach(() => {
+    wh = `wh-${randomUUID()}`;
+  });
+
+  async function createTable(
+    namespace: string[],
+    name: string,
+    kind: ObjectKind = 'table',
+  ): Promise<string> {
+    const location = `s3://bucket/${namespace.join('/')}/${name}/metadata/00000.json`;
+    await store.createObject(wh, {
+      kind,
+      namespace,
+      name,
+      metadataLocation: location,
+      metadataJson: metadata(location),
+    });
+    return location;
+  }
+
+  function swap(
+    namespace: string[],
+    name: string,
+    expected: string,
+    next: string,
+    kind: ObjectKind = 'table',
+  ): ObjectSwap {
+    return {
+      kind,
+      namespace,
+      name,
+      expectedMetadataLocation: expected,
+      metadataLocation: next,
+      metadataJson: metadata(next, { previous: expected }),
+    };
+  }
+
+  it('pings', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('migrates a fresh database, and reopening (twice at once) leaves it usable', async () => {
+    const url = await env.freshUrl();
+    const [a, b] = await Promise.all([openCatalogStore(url), openCatalogStore(url)]);
+    try {
+      await a.createNamespace(wh, ['n'], {});
+      expect(await b.getNamespace(wh, ['n'])).toEqual({ namespace: ['n'], properties: {} });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+    const again = await openCatalogStore(url);
+    try {
+      expect(await again.getNamespace(wh, ['n'])).toBeDefined();
+    } finally {
+      await again.close();
+    }
+  });
+
+  describe('namespaces', () => {
+    it('creates, reads, refuses duplicates and drops', async () => {
+      await store.createNamespace(wh, ['sales'], { owner: 'ana' });
+      expect(await store.getNamespace(wh, ['sales'])).toEqual({
+        namespace: ['sales'],
+        properties: { owner: 'ana' },
+      });
+      expect(await store.getNamespace(wh, ['missing'])).toBeUndefined();
+      // Warehouses are disjoint.
+      expect(await store.getNamespace(`${wh}-other`, ['sales'])).toBeUndefined();
+
+      await expectError(
+        store.createNamespace(wh, ['sales'], {}),
+        AlreadyExistsError,
+        'Namespace already exists: sales',
+      );
+
+      await store.dropNamespace(wh, ['sales']);
+      expect(await store.getNamespace(wh, ['sales'])).toBeUndefined();
+      await expectError(
+        store.dropNamespace(wh, ['sales']),
+        NoSuchNamespaceError,
+        'Namespace does not exist: sales',
+      );
+    });
+
+    it('rejects invalid namespaces', async () => {
+      await expectError(store.createNamespace(wh, [], {}), BadRequestError, /at least one level/);
+      await expectError(store.createNamespace(wh, ['a', ''], {}), BadRequestError, /empty level/);
+      await expectError(
+        store.createNamespace(wh, ['a\u001fb'], {}),
+        BadRequestError,
+        /cannot contain U\+001F/,
+      );
+    });
+
+    it('lists direct children of a parent, with full paths', async () => {
+      for (const ns of [['a'], ['a', 'b'], ['a', 'c'], ['a', 'b', 'd'], ['x'], ['y', 'z']]) {
+        await store.createNamespace(wh, ns, {});
+      }
+      expect(await store.listNamespaces(wh, undefined, {})).toEqual({
+        items: [['a'], ['x']],
+        nextPageToken: null,
+      });
+      expect((await store.listNamespaces(wh, ['a'], {})).items).toEqual([
+        ['a', 'b'],
+        ['a', 'c'],
+      ]);
+      expect((await store.listNamespaces(wh, ['a', 'b'], {})).items).toEqual([['a', 'b', 'd']]);
+      expect((await store.listNamespaces(wh, ['a', 'c'], {})).items).toEqual([]);
+      // `y` was never created, but `y.z` lies beneath it: `y` exists implicitly.
+      expect((await store.listNamespaces(wh, ['y'], {})).items).toEqual([['y', 'z']]);
+
+      await expectError(
+        store.listNamespaces(wh, ['nope'], {}),
+        NoSuchNamespaceError,
+        'Namespace does not exist: nope',
+      );
+      await expectError(
+        store.listNamespaces(wh, ['a', 'b', 'd', 'e'], {}),
+        NoSuchNamespaceError,
+        'Namespace does not exist: a.b.d.e',
+      );
+    });
+
+    it('orders level by level ("a.b" before "a!")', async () => {
+      for (const ns of [['a!'], ['a', 'b'], ['a']]) await store.createNamespace(wh, ns, {});
+      expect((await store.listNamespaces(wh, undefined, {})).items).toEqual([['a'], ['a!']]);
+    });
+
+    it('paginates: 5 items in pages of 2, last token null', async () => {
+      for (const n of ['n3', 'n1', 'n5', 'n2', 'n4']) await store.createNamespace(wh, [n], {});
+      const first = await store.listNamespaces(wh, undefined, { pageSize: 2 });
+      expect(first.items).toEqual([['n1'], ['n2']]);
+      expect(first.nextPageToken).toMatch(/^[A-Za-z0-9_-]+$/);
+      const second = await store.listNamespaces(wh, undefined, {
+        pageSize: 2,
+        pageToken: first.nextPageToken ?? undefined,
+      });
+      expect(second.items).toEqual([['n3'], ['n4']]);
+      const third = await store.listNamespaces(wh, undefined, {
+        pageSize: 2,
+        pageToken: second.nextPageToken ?? undefined,
+      });
+      expect(third).toEqual({ items: [['n5']], nextPageToken: null });
+
+      // Exactly full last page: no token pointing at an empty page.
+      await store.dropNamespace(wh, ['n5']);
+      const full = await store.listNamespaces(wh, undefined, {
+        pageSize: 2,
+        pageToken: first.nextPageToken ?? undefined,
+      });
+      expect(full).toEqual({ items: [['n3'], ['n4']], nextPageToken: null });
+
+      // A token without a page size continues to the end.
+      expect(
+        (await store.listNamespaces(wh, undefined, { pageToken: first.nextPageToken ?? undefined }))
+          .items,
+      ).toEqual([['n3'], ['n4']]);
+    });
+
+    it('rejects malformed page tokens and sizes', async () => {
+      await store.createNamespace(wh, ['n'], {});
+      const invalid = 'Invalid pageToken: not a token returned by this catalog';
+      for (const pageToken of ['not base64!', 'Zm9v', Buffer.from('v1:x').toString('base64')]) {
+        await expectError(
+          store.listNamespaces(wh, undefined, { pageToken }),
+          BadRequestError,
+          invalid,
+        );
+      }
+      await expectError(
+        store.listObjects(wh, 'table', ['n'], { pageToken: 'garbage' }),
+        BadRequestError,
+        invalid,
+      );
+      await expectError(
+        store.listNamespaces(wh, undefined, { pageSize: 0 }),
+        BadRequestError,
+        'Invalid pageSize 0: must be a positive integer',
+      );
+    });
+
+    it('updates properties: updated, removed and missing exactly', async () => {
+      await store.createNamespace(wh, ['p'], { a: '1', b: '2', c: '3' });
+      const result = await store.updateNamespaceProperties(wh, ['p'], ['b', 'zz'], {
+        a: '10',
+        d: '4',
+      });
+      expect(result).toEqual({ updated: ['a', 'd'], removed: ['b'], missing: ['zz'] });
+      expect((await store.getNamespace(wh, ['p']))?.properties).toEqual({
+        a: '10',
+        c: '3',
+        d: '4',
+      });
+      await expectError(
+        store.updateNamespaceProperties(wh, ['nope'], [], { a: '1' }),
+        NoSuchNamespaceError,
+        'Namespace does not exist: nope',
+      );
+    });
+
+    it('refuses to drop a namespace holding a table, a view or a child namespace', async () => {
+      await store.createNamespace(wh, ['t'], {});
+      await createTable(['t'], 'orders');
+      await expectError(
+        store.dropNamespace(wh, ['t']),
+        NamespaceNotEmptyError,
+        'Namespace is not empty: t contains tables or views',
+      );
+
+      await store.createNamespace(wh, ['v'], {});
+      await createTable(['v'], 'recent', 'view');
+      await expectError(
+        store.dropNamespace(wh, ['v']),
+        NamespaceNotEmptyError,
+        'Namespace is not empty: v contains tables or views',
+      );
+
+      await store.createNamespace(wh, ['c'], {});
+      await store.createNamespace(wh, ['c', 'child'], {});
+      await expectError(
+        store.dropNamespace(wh, ['c']),
+        NamespaceNotEmptyError,
+        'Namespace is not empty: c contains child namespaces',
+      );
+      // A grandchild whose parent was never created also counts.
+      await store.createNamespace(wh, ['g'], {});
+      await store.createNamespace(wh, ['g', 'x', 'y'], {});
+      await expectError(
+        store.dropNamespace(wh, ['g']),
+        NamespaceNotEmptyError,
+        'Namespace is not empty: g contains child namespaces',
+      );
+
+      expect(await store.getNamespace(wh, ['t'])).toBeDefined();
+      await store.dropObject(wh, 'table', ['t'], 'orders');
+      await store.dropNamespace(wh, ['t']);
+      expect(await store.getNamespace(wh, ['t'])).toBeUndefined();
+    });
+  });
+
+  describe('tables and views', () => {
+    beforeEach(async () => {
+      await store.createNamespace(wh, ['db'], {});
+    });
+
+    it('creates, loads, lists by kind and drops', async () => {
+      const location = await createTable(['db'], 'orders');
+      await createTable(['db'], 'recent', 'view');
+      expect(await store.getObject(wh, 'table', ['db'], 'orders')).toEqual({
+        kind: 'table',
+        namespace: ['db'],
+        name: 'orders',
+        metadataLocation: location,
+        metadataJson: metadata(location),
+        version: 1,
+      });
+      expect(await store.getObject(wh, 'table', ['db'], 'missing')).toBeUndefined();
+      expect((await store.listObjects(wh, 'table', ['db'], {})).items).toEqual(['orders']);
+      expect((await store.listObjects(wh, 'view', ['db'], {})).items).toEqual(['recent']);
+      await expectError(
+        store.listObjects(wh, 'table', ['nope'], {}),
+        NoSuchNamespaceError,
+        'Namespace does not exist: nope',
+      );
+      await expectError(
+        createTable(['nope'], 'x'),
+        NoSuchNamespaceError,
+        'Namespace does not exist: nope',
+      );
+
+      const dropped = await store.dropObject(wh, 'table', ['db'], 'orders');
+      expect(dropped.metadataLocation).toBe(location);
+      expect(await store.getObject(wh, 'table', ['db'], 'orders')).toBeUndefined();
+      await expectError(
+        store.dropObject(wh, 'table', ['db'], 'orders'),
+        NoSuchTableError,
+        'Table does not exist: db.orders',
+      );
+    });
+
+    it('paginates tables: 5 in pages of 2', async () => {
+      for (const n of ['e', 'c', 'a', 'd', 'b']) await createTable(['db'], n);
+      await createTable(['db'], 'aa_view', 'view');
+      const seen: string[][] = [];
+      let token: string | null | undefined;
+      do {
+        const page = await store.listObjects(wh, 'table', ['db'], {
+          pageSize: 2,
+          pageToken: token ?? undefined,
+        });
+        seen.push(page.items);
+        token = page.nextPageToken;
+      } while (token !== null);
+      expect(seen).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    });
+
+    it('keeps tables and views in one set of names', async () => {
+      await createTable(['db'], 'orders');
+      await expectError(
+        createTable(['db'], 'orders', 'view'),
+        AlreadyExistsError,
+        'Table with same name already exists: db.orders',
+      );
+      await expectError(
+        createTable(['db'], 'orders'),
+        AlreadyExistsError,
+        'Table with same name already exists: db.orders',
+      );
+      await createTable(['db'], 'recent', 'view');
+      await expectError(
+        createTable(['db'], 'recent'),
+        AlreadyExistsError,
+        'View with same name already exists: db.recent',
+      );
+      // A table is not found as a view, and vice versa.
+      expect(await store.getObject(wh, 'view', ['db'], 'orders')).toBeUndefined();
+      expect((await store.listObjects(wh, 'view', ['db'], {})).items).toEqual(['recent']);
+      await expectError(
+        store.dropObject(wh, 'view', ['db'], 'orders'),
+        NoSuchViewError,
+        'View does not exist: db.orders',
+      );
+      expect(await store.getObject(wh, 'table', ['db'], 'orders')).toBeDefined();
+    });
+
+    it('renames across namespaces', async () => {
+      await store.createNamespace(wh, ['other'], {});
+      const location = await createTable(['db'], 'orders');
+      await createTable(['other'], 'taken');
+      await createTable(['other'], 'taken_view', 'view');
+
+      await expectError(
+        store.renameObject(
+          wh,
+          'table',
+          { namespace: ['db'], name: 'orders' },
+          { namespace: ['missing'], name: 'orders' },
+        ),
+        NoSuchNamespaceError,
+        'Namespace does not exist: missing',
+      );
+      await expectError(
+        store.renameObject(
+          wh,
+          'table',
+          { namespace: ['db'], name: 'orders' },
+          { namespace: ['other'], name: 'taken' },
+        ),
+        AlreadyExistsError,
+        'Table with same name already exists: other.taken',
+      );
+      await expectError(
+        store.renameObject(
+          wh,
+          'table',
+          { namespace: ['db'], name: 'orders' },
+          { namespace: ['other'], name: 'taken_view' },
+        ),
+        AlreadyExistsError,
+        'View with same name already exists: other.taken_view',
+      );
+      await expectError(
+        store.renameObject(
+          wh,
+          'table',
+          { namespace: ['db'], name: 'ghost' },
+          { namespace: ['other'], name: 'x' },
+        ),
+        NoSuchTableError,
+        'Table does not exist: db.ghost',
+      );
+      await expectError(
+        store.renameObject(
+          wh,
+          'view',
+          { namespace: ['db'], name: 'orders' },
+          { namespace: ['other'], name: 'x' },
+        ),
+        NoSuchViewError,
+        'View does not exist: db.orders',
+      );
+      // Nothing moved.
+      expect(await store.getObject(wh, 'table', ['db'], 'orders')).toBeDefined();
+
+      await store.commitObjects(wh, [swap(['db'], 'orders', location, `${location}.v2`)]);
+      await store.renameObject(
+        wh,
+        'table',
+        { namespace: ['db'], name: 'orders' },
+        { namespace: ['other'], name: 'orders_v2' },
+      );
+      expect(await store.getObject(wh, 'table', ['db'], 'orders')).toBeUndefined();
+      expect(await store.getObject(wh, 'table', ['other'], 'orders_v2')).toMatchObject({
+        namespace: ['other'],
+        name: 'orders_v2',
+        metadataLocation: `${location}.v2`,
+        version: 2,
+      });
+      // The source namespace is empty again.
+      await store.dropNamespace(wh, ['db']);
+    });
+  });
+
+  describe('commitObjects', () => {
+    beforeEach(async () => {
+      await store.createNamespace(wh, ['db'], {});
+    });
+
+    it('swaps the metadata location and increments the version', async () => {
+      const v1 = await createTable(['db'], 't');
+      await store.commitObjects(wh, [swap(['db'], 't', v1, 's3://b/t/v2.json')]);
+      expect(await store.getObject(wh, 'table', ['db'], 't')).toEqual({
+        kind: 'table',
+        namespace: ['db'],
+        name: 't',
+        metadataLocation: 's3://b/t/v2.json',
+        metadataJson: metadata('s3://b/t/v2.json', { previous: v1 }),
+        version: 2,
+      });
+    });
+
+    it('fails on a stale expected location and changes nothing', async () => {
+      const v1 = await createTable(['db'], 't');
+      await store.commitObjects(wh, [swap(['db'], 't', v1, 's3://b/t/v2.json')]);
+      await expectError(
+        store.commitObjects(wh, [swap(['db'], 't', v1, 's3://b/t/v3.json')]),
+        CommitFailedError,
+        `Commit failed: table db.t metadata location is s3://b/t/v2.json, expected ${v1}`,
+      );
+      expect(await store.getObject(wh, 'table', ['db'], 't')).toMatchObject({
+        metadataLocation: 's3://b/t/v2.json',
+        version: 2,
+      });
+      await expectError(
+        store.commitObjects(wh, [swap(['db'], 'gone', v1, 's3://b/x.json')]),
+        CommitFailedError,
+        'Commit failed: table db.gone no longer exists',
+      );
+      // Committing a view's name as a table is not a swap of that view.
+      const view = await createTable(['db'], 'v', 'view');
+      await expectError(
+        store.commitObjects(wh, [swap(['db'], 'v', view, 's3://b/v2.json')]),
+        CommitFailedError,
+        'Commit failed: table db.v no longer exists',
+      );
+      await store.commitObjects(wh, [swap(['db'], 'v', view, 's3://b/v2.json', 'view')]);
+      expect((await store.getObject(wh, 'view', ['db'], 'v'))?.version).toBe(2);
+    });
+
+    it('applies a multi-object commit entirely or not at all', async () => {
+      const a = await createTable(['db'], 'a');
+      const b = await createTable(['db'], 'b');
+      const c = await createTable(['db'], 'c');
+      await store.commitObjects(wh, [swap(['db'], 'b', b, 's3://b/b2.json')]);
+
+      await expectError(
+        store.commitObjects(wh, [
+          swap(['db'], 'a', a, 's3://b/a2.json'),
+          swap(['db'], 'b', b, 's3://b/b3.json'), // stale
+          swap(['db'], 'c', c, 's3://b/c2.json'),
+        ]),
+        CommitFailedError,
+        /^Commit failed: table db\.b metadata location is s3:\/\/b\/b2\.json/,
+      );
+      expect(await store.getObject(wh, 'table', ['db'], 'a')).toMatchObject({
+        metadataLocation: a,
+        version: 1,
+      });
+      expect(await store.getObject(wh, 'table', ['db'], 'c')).toMatchObject({
+        metadataLocation: c,
+        version: 1,
+      });
+
+      await store.commitObjects(wh, [
+        swap(['db'], 'c', c, 's3://b/c2.json'),
+        swap(['db'], 'a', a, 's3://b/a2.json'),
+        swap(['db'], 'b', 's3://b/b2.json', 's3://b/b3.json'),
+      ]);
+      for (const [name, version] of [
+        ['a', 2],
+        ['b', 3],
+        ['c', 2],
+      ] as const) {
+        expect((await store.getObject(wh, 'table', ['db'], name))?.version).toBe(version);
+      }
+      await expectError(
+        store.commitObjects(wh, [
+          swap(['db'], 'a', 's3://b/a2.json', 's3://b/a3.json'),
+          swap(['db'], 'a', 's3://b/a3.json', 's3://b/a4.json'),
+        ]),
+        BadRequestError,
+        'Invalid commit: db.a appears more than once',
+      );
+    });
+
+    it('20 concurrent commits on the same base: exactly one succeeds', async () => {
+      const base = await createTable(['db'], 't');
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          store.commitObjects(wh, [swap(['db'], 't', base, `s3://b/t/c${i}.json`)]),
+        ),
+      );
+      const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      expect(won).toHaveLength(1);
+      for (const r of results) {
+        if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(CommitFailedError);
+      }
+      expect(await store.getObject(wh, 'table', ['db'], 't')).toMatchObject({
+        metadataLocation: `s3://b/t/c${won[0]}.json`,
+        version: 2,
+      });
+    });
+
+    it('50 commits from 8 parallel retrying writers form one chain; none is lost', async () => {
+      const initial = await createTable(['db'], 't');
+      const total = 50;
+      let tickets = 0;
+      let conflicts = 0;
+      const applied: { from: string; to: string }[] = [];
+
+      async function writer(id: number): Promise<void> {
+        while (tickets < total) {
+          const ticket = tickets++;
+          for (let attempt = 0; ; attempt++) {
+            const current = await store.getObject(wh, 'table', ['db'], 't');
+            if (!current) throw new Error('table vanished');
+            const next = `s3://b/t/w${id}-t${ticket}-a${attempt}.json`;
+            try {
+              await store.commitObjects(wh, [swap(['db'], 't', current.metadataLocation, next)]);
+              applied.push({ from: current.metadataLocation, to: next });
+              break;
+            } catch (err) {
+              if (!(err instanceof CommitFailedError)) throw err;
+              conflicts++;
+            }
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: 8 }, (_, id) => writer(id)));
+
+      expect(applied).toHaveLength(total);
+      const final = await store.getObject(wh, 'table', ['db'], 't');
+      expect(final?.version).toBe(1 + applied.length);
+      // Walk the chain from the initial location: every acknowledged commit is on it, in order.
+      const byFrom = new Map(applied.map((c) => [c.from, c.to]));
+      expect(byFrom.size).toBe(total); // no two commits applied on the same base
+      let at = initial;
+      for (let i = 0; i < total; i++) at = byFrom.get(at) ?? 'broken chain';
+      expect(at).toBe(final?.metadataLocation);
+      expect(JSON.parse(final?.metadataJson ?? '{}')).toMatchObject({ location: at });
+      // Not a test requirement, but a sign the writers really raced.
+      expect(conflicts).toBeGreaterThanOrEqual(0);
+    });
+  });
+
+  describe('idempotency', () => {
+    it('applies a key once: a replay throws IdempotencyKeyReplay and has no effect', async () => {
+      const key = randomUUID();
+      const response = { status: 200, body: { namespace: ['a'], properties: {} } };
+      await store.createNamespace(wh, ['a'], {}, { key, response });
+      expect(await store.getIdempotentResponse(key)).toEqual(response);
+
+      await expectError(
+        store.createNamespace(wh, ['b'], {}, { key, response }),
+        IdempotencyKeyReplay,
+        `Idempotency-Key ${key} was already used`,
+      );
+      expect(await store.getNamespace(wh, ['b'])).toBeUndefined();
+      expect(await store.getIdempotentResponse(key)).toEqual(response);
+    });
+
+    it('commits once under a key, even when the duplicate races the original', async () => {
+      await store.createNamespace(wh, ['db'], {});
+      const v1 = await createTable(['db'], 't');
+      const key = randomUUID();
+      const response = { status: 200, body: { 'metadata-location': 's3://b/t/v2.json' } };
+      const results = await Promise.allSettled([
+        store.commitObjects(wh, [swap(['db'], 't', v1, 's3://b/t/v2.json')], { key, response }),
+        store.commitObjects(wh, [swap(['db'], 't', v1, 's3://b/t/v2.json')], { key, response }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r) => r.status === 'rejected');
+      expect(rejected?.reason).toBeInstanceOf(IdempotencyKeyReplay);
+      expect((await store.getObject(wh, 'table', ['db'], 't'))?.version).toBe(2);
+      expect(await store.getIdempotentResponse(key)).toEqual(response);
+    });
+
+    it('stores no key when the mutation fails; records error responses insert-or-ignore', async () => {
+      const key = randomUUID();
+      await store.createNamespace(wh, ['a'], {});
+      await expectError(
+        store.createNamespace(wh, ['a'], {}, { key, response: { status: 200, body: {} } }),
+        AlreadyExistsError,
+        'Namespace already exists: a',
+      );
+      expect(await store.getIdempotentResponse(key)).toBeUndefined();
+
+      const first = { status: 409, body: { error: { message: 'Namespace already exists: a' } } };
+      await store.recordIdempotentResponse(key, first);
+      await store.recordIdempotentResponse(key, { status: 500, body: null });
+      expect(await store.getIdempotentResponse(key)).toEqual(first);
+      expect(await store.getIdempotentResponse(randomUUID())).toBeUndefined();
+    });
+
+    it('expires keys stored before a time', async () => {
+      const key = randomUUID();
+      await store.recordIdempotentResponse(key, { status: 204, body: null });
+      expect(await store.expireIdempotencyKeys(Date.now() - 3_600_000)).toBe(0);
+      expect(await store.getIdempotentResponse(key)).toEqual({ status: 204, body: null });
+      expect(await store.expireIdempotencyKeys(Date.now() + 1)).toBeGreaterThanOrEqual(1);
+      expect(await store.getIdempotentResponse(key)).toBeUndefined();
+    });
+  });
+});
+
+describe('openCatalogStore', () => {
+  it('rejects malformed and unknown URLs with a clear message', async () => {
+    await expect(openCatalogStore('mysql://localhost/x')).rejects.toThrow(
+      /^malformed database URL "mysql:\/\/localhost\/x": expected sqlite:<path>/,
+    );
+    await expect(openCatalogStore('sqlite:')).rejects.toThrow(/no file path/);
+    await expect(openCatalogStore('postgres://user:secret@[bad/db')).rejects.toThrow(
+      /^malformed database URL "postgres:\/\/user:\*\*\*@/,
+    );
+  });
+
+  it('opens an in-memory SQLite store', async () => {
+    const store = await openCatalogStore('sqlite::memory:');
+    await store.createNamespace('w', ['a'], {});
+    expect(await store.getNamespace('w', ['a'])).toBeDefined();
+    await store.close();
+  });
+
+  it('fails fast naming host:port when PostgreSQL is unreachable', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const address = s.address();
+        s.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+      });
+    });
+    const started = Date.now();
+    await expect(openCatalogStore(`postgres://u:p@127.0.0.1:${port}/db`)).rejects.toThrow(
+      `cannot connect to PostgreSQL at 127.0.0.1:${port} (connection refused): is the server running? check --db`,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
