@@ -2,11 +2,13 @@
  * The catalog store's public surface: the contract types, and `openCatalogStore`, which picks the
  * implementation from a database URL, connects, and migrates the schema before returning.
  */
+import { redactUrl } from './sql/common.js';
 import { SqliteCatalogStore } from './sqlite.js';
 import type { CatalogStore } from './types.js';
 
 export * from './types.js';
 export { SqliteCatalogStore } from './sqlite.js';
+export { redactUrl } from './sql/common.js';
 
 const URL_HELP =
   'expected sqlite:<path>, sqlite::memory:, or postgres://user[:password]@host[:port]/database';
@@ -26,12 +28,9 @@ export async function openCatalogStore(url: string): Promise<CatalogStore> {
     return SqliteCatalogStore.open(path);
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new Error('the PostgreSQL catalog store is not implemented yet: use sqlite:<path>');
+    // Loaded lazily so a SQLite deployment never loads the pg driver.
+    const { PostgresCatalogStore } = await import('./postgres.js');
+    return PostgresCatalogStore.open(url);
   }
   throw new Error(`malformed database URL "${redactUrl(url)}": ${URL_HELP}`);
-}
-
-/** The URL with any password masked, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }

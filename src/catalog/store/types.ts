@@ -85,7 +85,14 @@ export interface CatalogStore {
     idempotency?: IdempotencyWrite,
   ): Promise<void>;
   getNamespace(warehouse: string, namespace: NamespacePath): Promise<NamespaceRecord | undefined>;
-  /** Direct children of `parent` (top level when undefined), ordered. Throws NoSuchNamespaceError if parent is given and missing. */
+  /**
+   * Direct children of `parent` (top level when undefined) as full paths, ordered level by level.
+   * Only namespaces that were created are listed. A parent that was never created but has a
+   * namespace beneath it (`a.b` created without `a`) exists implicitly: listing it returns its
+   * created direct children (`a.b`) rather than throwing; a top-level listing does not show such
+   * an implicit `a`. Throws NoSuchNamespaceError if parent is given and neither exists nor has
+   * anything beneath it; BadRequestError for a malformed page token or size.
+   */
   listNamespaces(
     warehouse: string,
     parent: NamespacePath | undefined,

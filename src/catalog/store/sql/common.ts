@@ -72,6 +72,11 @@ export function descendantRange(path: string): { low: string; high: string } {
   return { low: path + SEP, high: path + SEP_NEXT };
 }
 
+/** A database URL with any password masked, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
 export function showNamespace(namespace: NamespacePath): string {
   return namespace.join('.');
 }
