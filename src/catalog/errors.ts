@@ -82,7 +82,17 @@ export class UnsupportedOperationError extends CatalogError {
 
 /** The database or object store failed; the outcome of the request is known not to have happened. */
 export class ServiceUnavailableError extends CatalogError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly source: 'database' | 'storage' = 'database',
+  ) {
     super(503, 'ServiceUnavailableException', message);
+  }
+}
+
+/** The request is well-formed but contradicts itself (e.g. a property both set and removed). */
+export class UnprocessableEntityError extends CatalogError {
+  constructor(message: string) {
+    super(422, 'UnprocessableEntityException', message);
   }
 }

@@ -5,7 +5,9 @@ import { registerCatalogCommands } from './catalog.js';
 function buildProgram(): Command {
   const program = new Command()
     .name('lakehouse')
-    .description('Run and operate the Lakehouse platform: MinIO, the Iceberg catalog, Trino, Airflow, observability.')
+    .description(
+      'Run and operate the Lakehouse platform: MinIO, the Iceberg catalog, Trino, Airflow, observability.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCatalogCommands(program);
@@ -27,7 +29,9 @@ async function main(argv: string[]): Promise<number> {
       if (err.help) process.stderr.write(`  ${err.help}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`✗ internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `✗ internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return 70;
   }
 }

@@ -17,6 +17,9 @@ export const versions = {
   python: {
     pyiceberg: '0.12.0',
     pyarrow: '22.0.0',
+    // pyiceberg computes the day/month/year/hour/bucket transforms of Arrow data with it when
+    // writing to a partitioned table; 0.12.0 requires >=0.10.1,<0.11.
+    pyicebergCore: '0.10.1',
   },
 } as const;
 

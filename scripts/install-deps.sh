@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what the project needs before it runs: npm packages and the system packages the
+# platform uses (PostgreSQL for the catalog's PostgreSQL store). Idempotent; fast when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*"; }
+
+need_node_major=20
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt "$need_node_major" ]; then
+  echo "✗ Node.js $need_node_major+ is required (found: $(node --version 2>/dev/null || echo none)). Install it, then re-run." >&2
+  exit 1
+fi
+
+# better-sqlite3 compiles from source when no prebuilt binary can be fetched; point node-gyp at the
+# headers the distribution ships so it needs no download.
+if [ -z "${npm_config_nodedir:-}" ] && [ -d /usr/include/node ]; then
+  export npm_config_nodedir=/usr
+fi
+
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.lakehouse-lock-hash ] || [ "$(cat node_modules/.lakehouse-lock-hash)" != "$lock_hash" ]; then
+  say "Installing npm packages (npm ci; the first run compiles better-sqlite3, about a minute)"
+  npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.lakehouse-lock-hash
+fi
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "✗ $1 is missing and installing it needs root: run 'sudo apt-get install -y $2'" >&2
+    exit 1
+  fi
+  say "Installing $1 (apt-get install $2)"
+  if ! apt-get install -y --no-install-recommends $2 >/dev/null 2>&1; then
+    apt-get update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $2 >/dev/null
+  fi
+}
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt_install "PostgreSQL" "postgresql"
+fi
+
+for tool in go python3; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "✗ $tool is required to install the platform's components (MinIO is built with go; pyiceberg runs on python3)." >&2
+    exit 1
+  fi
+done

@@ -1,0 +1,164 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import type { Logger } from 'pino';
+import type { CatalogService } from '../service/index.js';
+import { BadRequestError, CatalogError, ServiceUnavailableError } from '../errors.js';
+import { parseJson } from '../../lib/index.js';
+import type { StoredResponse } from '../store/index.js';
+import type { Authenticator } from './auth.js';
+import { idempotencyOf, type RouteDeps } from './context.js';
+import { errorBody, registerErrorHandling } from './errors.js';
+import type { CatalogMetrics } from './metrics.js';
+import { configRoutes } from './routes/config.js';
+import { namespaceRoutes } from './routes/namespaces.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { operationsRoutes, UNAUTHENTICATED_PATHS } from './routes/operations.js';
+import { tableRoutes } from './routes/tables.js';
+import { unsupportedRoutes } from './routes/unsupported.js';
+import { viewRoutes } from './routes/views.js';
+
+export interface CatalogAppOptions {
+  service: CatalogService;
+  metrics: CatalogMetrics;
+  logger: Logger;
+  auth?: Authenticator;
+}
+
+const MUTATING = new Set(['POST', 'DELETE', 'PUT']);
+
+function validKey(req: FastifyRequest): string | undefined {
+  try {
+    return idempotencyOf(req)?.key;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends a stored response; bodies of table and view results are stored as their exact JSON text. */
+function replayStored(reply: FastifyReply, stored: StoredResponse) {
+  reply.code(stored.status).header('idempotent-replayed', 'true');
+  if (typeof stored.body === 'string')
+    return reply.type('application/json; charset=utf-8').send(stored.body);
+  return reply.send(stored.body ?? undefined);
+}
+
+/** A store error: our own 503 from the store, or a driver error (SQLite's or PostgreSQL's) that escaped it. */
+function isDatabaseFailure(err: Error): boolean {
+  if (err instanceof ServiceUnavailableError) return err.source === 'database';
+  return err.name === 'SqliteError' || err.name === 'DatabaseError' || 'severity' in err;
+}
+
+/** Builds the catalog's HTTP app; `listen` is the caller's business, so tests use `inject`. */
+export async function buildCatalogApp(options: CatalogAppOptions): Promise<FastifyInstance> {
+  const { service, metrics, auth } = options;
+  const store = service.ctx.store;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    exposeHeadRoutes: false,
+    // Metadata of wide tables with long histories is large; clients send it whole on register.
+    bodyLimit: 64 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+  });
+
+  // Iceberg ids are 64-bit; JSON.parse would round them, so bodies are parsed losslessly.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, (body as string).length === 0 ? undefined : parseJson(body as string));
+    } catch (err) {
+      done(new BadRequestError(`Malformed JSON body: ${(err as Error).message}`), undefined);
+    }
+  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+
+  registerErrorHandling(
+    app,
+    async (req, status, body) => {
+      const key = MUTATING.has(req.method) ? validKey(req) : undefined;
+      if (key) await store.recordIdempotentResponse(key, { status, body }).catch(() => undefined);
+    },
+    async (req, reply, key) => {
+      const stored = await store.getIdempotentResponse(key);
+      if (!stored)
+        throw new CatalogError(
+          409,
+          'CommitFailedException',
+          'A request with this Idempotency-Key is in progress; retry',
+        );
+      return replayStored(reply, stored);
+    },
+    (err) => {
+      if (isDatabaseFailure(err)) metrics.databaseErrors.inc();
+    },
+  );
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!auth || UNAUTHENTICATED_PATHS.has(req.url.split('?')[0] ?? '')) return;
+    const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+    if (!match?.[1] || !auth.verify(match[1])) {
+      return reply
+        .code(401)
+        .send(
+          errorBody(
+            401,
+            'NotAuthorizedException',
+            'Missing or invalid bearer token: send Authorization: Bearer <token>',
+          ),
+        );
+    }
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (!MUTATING.has(req.method)) return;
+    const idem = idempotencyOf(req);
+    if (!idem) return;
+    const stored = await store.getIdempotentResponse(idem.key);
+    if (stored) {
+      return replayStored(reply, stored);
+    }
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const status = String(reply.statusCode);
+    metrics.requests.inc({ route, method: req.method, status });
+    metrics.latency.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+    req.log.info(
+      {
+        method: req.method,
+        route,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request',
+    );
+  });
+
+  const deps: RouteDeps = { service };
+  operationsRoutes(app, service, metrics);
+  configRoutes(app, deps, { oauth: auth !== undefined });
+  if (auth) oauthRoutes(app, auth);
+  for (const prefix of ['/v1', '/v1/:prefix']) {
+    await app.register(
+      async (scoped) => {
+        namespaceRoutes(scoped, deps);
+        tableRoutes(scoped, deps);
+        viewRoutes(scoped, deps);
+        unsupportedRoutes(scoped);
+      },
+      { prefix },
+    );
+  }
+  return app;
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CatalogError } from '../errors.js';
+import { IdempotencyKeyReplay } from '../store/index.js';
+
+/** The spec's ErrorModel, wrapped as IcebergErrorResponse. */
+export function errorBody(status: number, type: string, message: string) {
+  return { error: { message, type, code: status } };
+}
+
+/** Turns every thrown error into the spec's error shape; the one place errors become responses. */
+export function registerErrorHandling(
+  app: FastifyInstance,
+  onFinalError: (req: FastifyRequest, status: number, body: unknown) => Promise<void>,
+  replay: (req: FastifyRequest, reply: FastifyReply, key: string) => Promise<void>,
+  onServerError: (err: Error) => void,
+): void {
+  app.setErrorHandler(async (err: FastifyError | Error, req, reply) => {
+    if (err instanceof IdempotencyKeyReplay) return replay(req, reply, err.key);
+    let status: number;
+    let body: ReturnType<typeof errorBody>;
+    if (err instanceof CatalogError) {
+      status = err.status;
+      body = errorBody(status, err.type, err.message);
+    } else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
+      // fastify's own client errors: malformed JSON, body too large, unsupported media type.
+      status = err.statusCode === 413 || err.statusCode === 415 ? err.statusCode : 400;
+      body = errorBody(status, 'BadRequestException', `Malformed request: ${err.message}`);
+    } else {
+      const errorId = randomUUID();
+      req.log.error({ err, errorId }, 'internal error');
+      status = 500;
+      body = errorBody(
+        500,
+        'InternalServerError',
+        `Internal server error; the server log has the details under error id ${errorId}`,
+      );
+    }
+    if (status < 500) await onFinalError(req, status, body);
+    else onServerError(err);
+    return reply.code(status).type('application/json').send(body);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply
+      .code(404)
+      .send(
+        errorBody(
+          404,
+          'NoSuchEndpointException',
+          `No such endpoint: ${req.method} ${req.url.split('?')[0]}`,
+        ),
+      );
+  });
+}

@@ -1,0 +1,432 @@
+import { createHash } from 'node:crypto';
+import {
+  AlreadyExistsError,
+  BadRequestError,
+  NoSuchNamespaceError,
+  NoSuchTableError,
+  ServiceUnavailableError,
+} from '../errors.js';
+import {
+  applyTableUpdates,
+  checkTableRequirements,
+  metadataFileName,
+  metadataWithOnlyRefs,
+  newTableMetadata,
+  parseMetadataVersion,
+  parseOrBadRequest,
+  tableMetadataSchema,
+  withMetadataLog,
+  type CreateTableRequest,
+  type TableMetadata,
+  type TableRequirement,
+  type TableUpdate,
+} from '../metadata/index.js';
+import { StorageError } from '../io/index.js';
+import { parseJson, stringifyJson } from '../../lib/index.js';
+import type { CatalogObjectRecord, Page, PageRequest } from '../store/index.js';
+import { commitChanges, deleteQuietly, type PlannedChange } from './commit.js';
+import type { CatalogContext, IdempotencyContext, Warehouse } from './context.js';
+import { checkName, checkNamespace, formatIdentifier } from './identifiers.js';
+import { LruCache } from './lru.js';
+import { defaultObjectLocation } from './locations.js';
+
+export interface TableIdentifier {
+  namespace: string[];
+  name: string;
+}
+
+export interface TableChange {
+  identifier: TableIdentifier;
+  requirements: TableRequirement[];
+  updates: TableUpdate[];
+}
+
+/** A loaded table as the HTTP layer sends it: the body is pre-rendered JSON text. */
+export interface LoadedTable {
+  etag: string;
+  body: string;
+}
+
+const DEFAULT_PREVIOUS_VERSIONS_MAX = 100;
+
+function property(metadata: TableMetadata, key: string): string | undefined {
+  return (metadata.properties as Record<string, string> | undefined)?.[key];
+}
+
+/** Renders LoadTableResult without re-serializing the metadata, which is already JSON text. */
+function loadResultJson(metadataLocation: string, metadataJson: string): string {
+  return `{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":${metadataJson},"config":{}}`;
+}
+
+export function etagFor(metadataLocation: string, variant: string): string {
+  return `"${createHash('sha1').update(`${variant}\n${metadataLocation}`).digest('hex')}"`;
+}
+
+export class TableService {
+  /** Parsed metadata by metadata location: a location is immutable, so entries never go stale. */
+  private readonly parsed = new LruCache<string, TableMetadata>(2000);
+
+  constructor(private readonly ctx: CatalogContext) {}
+
+  private parse(record: CatalogObjectRecord): TableMetadata {
+    let metadata = this.parsed.get(record.metadataLocation);
+    if (!metadata) {
+      metadata = parseJson(record.metadataJson) as TableMetadata;
+      this.parsed.set(record.metadataLocation, metadata);
+    }
+    return metadata;
+  }
+
+  private async requireNamespace(warehouse: string, namespace: string[]) {
+    const found = await this.ctx.store.getNamespace(warehouse, namespace);
+    if (!found)
+      throw new NoSuchNamespaceError(`Namespace does not exist: ${formatIdentifier(namespace)}`);
+    return found;
+  }
+
+  private async requireTable(warehouse: string, id: TableIdentifier): Promise<CatalogObjectRecord> {
+    const record = await this.ctx.store.getObject(
+      warehouse,
+      'table',
+      checkNamespace(id.namespace),
+      id.name,
+    );
+    if (!record) {
+      if (!(await this.ctx.store.getNamespace(warehouse, id.namespace))) {
+        throw new NoSuchNamespaceError(
+          `Namespace does not exist: ${formatIdentifier(id.namespace)}`,
+        );
+      }
+      throw new NoSuchTableError(
+        `Table does not exist: ${formatIdentifier(id.namespace, id.name)}`,
+      );
+    }
+    return record;
+  }
+
+  async list(warehouse: string, namespace: string[], page: PageRequest) {
+    const result: Page<string> = await this.ctx.store.listObjects(
+      warehouse,
+      'table',
+      checkNamespace(namespace),
+      page,
+    );
+    return {
+      identifiers: result.items.map((name) => ({ namespace, name })),
+      'next-page-token': result.nextPageToken,
+    };
+  }
+
+  async exists(warehouse: string, id: TableIdentifier): Promise<boolean> {
+    return (
+      (await this.ctx.store.getObject(
+        warehouse,
+        'table',
+        checkNamespace(id.namespace),
+        id.name,
+      )) !== undefined
+    );
+  }
+
+  async defaultLocation(wh: Warehouse, namespace: string[], name: string): Promise<string> {
+    const ns = await this.requireNamespace(wh.name, namespace);
+    return defaultObjectLocation(wh.location, namespace, ns.properties, name);
+  }
+
+  async create(
+    wh: Warehouse,
+    namespace: string[],
+    request: CreateTableRequest,
+    idem?: IdempotencyContext,
+  ): Promise<string> {
+    checkNamespace(namespace);
+    const name = checkName(request.name, 'table');
+    const location =
+      request.location?.replace(/\/+$/, '') ?? (await this.defaultLocation(wh, namespace, name));
+    const existing =
+      (await this.ctx.store.getObject(wh.name, 'table', namespace, name)) ??
+      (await this.ctx.store.getObject(wh.name, 'view', namespace, name));
+    if (existing) {
+      throw new AlreadyExistsError(
+        `${existing.kind === 'table' ? 'Table' : 'View with same name'} already exists: ${formatIdentifier(namespace, name)}`,
+      );
+    }
+    const metadata = newTableMetadata(request, {
+      location,
+      tableUuid: this.ctx.newUuid(),
+      nowMs: this.ctx.now(),
+    });
+    const metadataJson = stringifyJson(metadata);
+    if (request['stage-create']) {
+      // Nothing is stored: the client commits the table later with an assert-create requirement.
+      return `{"metadata":${metadataJson},"config":{}}`;
+    }
+    const metadataLocation = `${location}/metadata/${metadataFileName(0, this.ctx.newUuid())}`;
+    const body = loadResultJson(metadataLocation, metadataJson);
+    await this.writeFile(metadataLocation, metadataJson);
+    try {
+      await this.ctx.store.createObject(
+        wh.name,
+        { kind: 'table', namespace, name, metadataLocation, metadataJson },
+        idem && { key: idem.key, response: { status: 200, body } },
+      );
+    } catch (err) {
+      await deleteQuietly(this.ctx, [metadataLocation]);
+      throw err;
+    }
+    return body;
+  }
+
+  private async writeFile(location: string, json: string): Promise<void> {
+    try {
+      await this.ctx.io.write(location, json);
+    } catch (err) {
+      this.ctx.events.storageError('write-metadata');
+      if (err instanceof StorageError) {
+        throw new ServiceUnavailableError(
+          `Cannot write table metadata, nothing was created: ${err.message}`,
+          'storage',
+        );
+      }
+      throw err;
+    }
+  }
+
+  async load(
+    warehouse: string,
+    id: TableIdentifier,
+    snapshots: 'all' | 'refs',
+  ): Promise<LoadedTable> {
+    const record = await this.requireTable(warehouse, id);
+    const etag = etagFor(record.metadataLocation, snapshots);
+    if (snapshots === 'all')
+      return { etag, body: loadResultJson(record.metadataLocation, record.metadataJson) };
+    const filtered = stringifyJson(metadataWithOnlyRefs(this.parse(record)));
+    return { etag, body: loadResultJson(record.metadataLocation, filtered) };
+  }
+
+  /** Plans one table's change from a fresh read: requirements first, then the pure update functions. */
+  private async planChange(wh: string, change: TableChange): Promise<PlannedChange> {
+    const { namespace, name } = change.identifier;
+    const record = await this.ctx.store.getObject(wh, 'table', checkNamespace(namespace), name);
+    const creates = change.requirements.some((r) => r.type === 'assert-create');
+    if (!record && !creates) {
+      throw new NoSuchTableError(`Table does not exist: ${formatIdentifier(namespace, name)}`);
+    }
+    const base = record ? this.parse(record) : undefined;
+    checkTableRequirements(base, change.requirements);
+    const nowMs = this.ctx.now();
+    const updated = applyTableUpdates(base, change.updates, { nowMs });
+    if (base && updated === base) {
+      return {
+        kind: 'table',
+        namespace,
+        name,
+        baseLocation: record?.metadataLocation,
+        metadataJson: record?.metadataJson ?? '',
+        newLocation: record?.metadataLocation ?? '',
+        expiredFiles: [],
+        deleteExpired: false,
+        unchanged: true,
+      };
+    }
+    const maxPrevious = Number(
+      property(updated, 'write.metadata.previous-versions-max') ?? DEFAULT_PREVIOUS_VERSIONS_MAX,
+    );
+    const { metadata, expiredMetadataFiles } =
+      record && base
+        ? withMetadataLog(
+            updated,
+            { metadataLocation: record.metadataLocation, lastUpdatedMs: base['last-updated-ms'] },
+            Number.isFinite(maxPrevious) && maxPrevious >= 0
+              ? maxPrevious
+              : DEFAULT_PREVIOUS_VERSIONS_MAX,
+          )
+        : { metadata: updated, expiredMetadataFiles: [] };
+    const version = record ? parseMetadataVersion(record.metadataLocation) + 1 : 0;
+    const location = metadata.location.replace(/\/+$/, '');
+    const metadataJson = stringifyJson(metadata);
+    const newLocation = `${location}/metadata/${metadataFileName(version, this.ctx.newUuid())}`;
+    // Locations are never reused, so caching before the swap is safe even if the swap loses.
+    this.parsed.set(newLocation, metadata);
+    return {
+      kind: 'table',
+      namespace,
+      name,
+      baseLocation: record?.metadataLocation,
+      metadataJson,
+      newLocation,
+      expiredFiles: expiredMetadataFiles,
+      deleteExpired: property(metadata, 'write.metadata.delete-after-commit.enabled') === 'true',
+      unchanged: false,
+    };
+  }
+
+  async commit(wh: string, change: TableChange, idem?: IdempotencyContext): Promise<string> {
+    if (change.requirements.some((r) => r.type === 'assert-create')) {
+      await this.requireNamespace(wh, checkNamespace(change.identifier.namespace));
+    }
+    const render = (c: PlannedChange) =>
+      `{"metadata-location":${JSON.stringify(c.newLocation)},"metadata":${c.metadataJson}}`;
+    const [result] = await commitChanges(
+      this.ctx,
+      wh,
+      'table',
+      async () => [await this.planChange(wh, change)],
+      ([c]) => ({ status: 200, body: render(c as PlannedChange) }),
+      idem,
+    );
+    return render(result as PlannedChange);
+  }
+
+  async commitTransaction(
+    wh: string,
+    changes: TableChange[],
+    idem?: IdempotencyContext,
+  ): Promise<void> {
+    if (changes.length === 0)
+      throw new BadRequestError('Invalid transaction: table-changes is empty');
+    const seen = new Set<string>();
+    for (const c of changes) {
+      const key = formatIdentifier(c.identifier.namespace, c.identifier.name);
+      if (seen.has(key))
+        throw new BadRequestError(`Invalid transaction: table ${key} appears more than once`);
+      seen.add(key);
+      if (c.requirements.some((r) => r.type === 'assert-create')) {
+        throw new BadRequestError(
+          `Invalid transaction: creating table ${key} is not supported in a multi-table transaction; commit it on its own`,
+        );
+      }
+    }
+    await commitChanges(
+      this.ctx,
+      wh,
+      'transaction',
+      () => Promise.all(changes.map((c) => this.planChange(wh, c))),
+      () => ({ status: 204, body: null }),
+      idem,
+    );
+  }
+
+  async drop(
+    wh: string,
+    id: TableIdentifier,
+    purge: boolean,
+    idem?: IdempotencyContext,
+  ): Promise<void> {
+    const record = await this.ctx.store.dropObject(
+      wh,
+      'table',
+      checkNamespace(id.namespace),
+      id.name,
+      idem && { key: idem.key, response: { status: 204, body: null } },
+    );
+    if (!purge) return;
+    // The table is gone from the catalog first, so a failed deletion leaves orphans, never a broken table.
+    const metadata = this.parse(record);
+    try {
+      const deleted = await this.ctx.io.deletePrefix(metadata.location);
+      this.ctx.log.info(
+        { table: formatIdentifier(id.namespace, id.name), deleted },
+        'purged table files',
+      );
+    } catch (err) {
+      this.ctx.events.storageError('purge');
+      this.ctx.log.error(
+        { err, location: metadata.location },
+        'purging the dropped table files failed; they are orphans now',
+      );
+    }
+  }
+
+  async rename(
+    wh: string,
+    from: TableIdentifier,
+    to: TableIdentifier,
+    idem?: IdempotencyContext,
+  ): Promise<void> {
+    checkName(to.name, 'table');
+    await this.ctx.store.renameObject(
+      wh,
+      'table',
+      { namespace: checkNamespace(from.namespace), name: from.name },
+      { namespace: checkNamespace(to.namespace), name: to.name },
+      idem && { key: idem.key, response: { status: 204, body: null } },
+    );
+  }
+
+  async register(
+    wh: string,
+    namespace: string[],
+    name: string,
+    metadataLocation: string,
+    overwrite: boolean,
+    idem?: IdempotencyContext,
+  ): Promise<string> {
+    checkName(name, 'table');
+    await this.requireNamespace(wh, checkNamespace(namespace));
+    let text: string;
+    try {
+      text = await this.ctx.io.read(metadataLocation);
+    } catch (err) {
+      throw new BadRequestError(
+        `Cannot read metadata-location ${metadataLocation}: ${(err as Error).message}`,
+      );
+    }
+    let parsedJson: unknown;
+    try {
+      parsedJson = parseJson(text);
+    } catch {
+      throw new BadRequestError(
+        `metadata-location ${metadataLocation} is not a JSON metadata file`,
+      );
+    }
+    const metadata = parseOrBadRequest(
+      tableMetadataSchema,
+      parsedJson,
+      `table metadata at ${metadataLocation}`,
+    );
+    const metadataJson = stringifyJson(metadata);
+    const body = loadResultJson(metadataLocation, metadataJson);
+    const response = idem && { key: idem.key, response: { status: 200, body } };
+    const existing = await this.ctx.store.getObject(wh, 'table', namespace, name);
+    if (existing && overwrite) {
+      await this.ctx.store.commitObjects(
+        wh,
+        [
+          {
+            kind: 'table',
+            namespace,
+            name,
+            expectedMetadataLocation: existing.metadataLocation,
+            metadataLocation,
+            metadataJson,
+          },
+        ],
+        response,
+      );
+    } else {
+      await this.ctx.store.createObject(
+        wh,
+        { kind: 'table', namespace, name, metadataLocation, metadataJson },
+        response,
+      );
+    }
+    return body;
+  }
+
+  async unregister(wh: string, id: TableIdentifier, idem?: IdempotencyContext): Promise<string> {
+    const render = (r: CatalogObjectRecord) =>
+      `{"metadata-location":${JSON.stringify(r.metadataLocation)},"metadata":${r.metadataJson}}`;
+    const current = await this.requireTable(wh, id);
+    const dropped = await this.ctx.store.dropObject(
+      wh,
+      'table',
+      id.namespace,
+      id.name,
+      idem && { key: idem.key, response: { status: 200, body: render(current) } },
+    );
+    // The dropped row, not the earlier read, is what the catalog last held.
+    return render(dropped);
+  }
+}
