@@ -18,8 +18,13 @@ const MIN_PYTHON: [number, number] = [3, 10]; // pyarrow 22 ships wheels for 3.1
 
 /** What the venv holds, in pip's requirements format; its hash names the venv directory. */
 export function pythonRequirements(): string {
-  const { pyiceberg, pyarrow } = versions.python;
-  return [`pyiceberg[pyarrow,sql-sqlite]==${pyiceberg}`, `pyarrow==${pyarrow}`, ''].join('\n');
+  const { pyiceberg, pyarrow, pyicebergCore } = versions.python;
+  return [
+    `pyiceberg[pyarrow,sql-sqlite,pyiceberg-core]==${pyiceberg}`,
+    `pyarrow==${pyarrow}`,
+    `pyiceberg-core==${pyicebergCore}`,
+    '',
+  ].join('\n');
 }
 
 /**
