@@ -1,4 +1,5 @@
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
@@ -58,7 +59,8 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
   const store = service.ctx.store;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One log line per request, written by our onResponse hook, instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     // Metadata of wide tables with long histories is large; clients send it whole on register.
     bodyLimit: 64 * 1024 * 1024,

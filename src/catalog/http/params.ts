@@ -41,7 +41,9 @@ export function snapshotsMode(query: Record<string, unknown>): 'all' | 'refs' {
 export function booleanParam(query: Record<string, unknown>, name: string): boolean {
   const value = query[name];
   if (value === undefined) return false;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
+  // pyiceberg sends Python's spelling (True/False).
+  const lowered = typeof value === 'string' ? value.toLowerCase() : value;
+  if (lowered === 'true') return true;
+  if (lowered === 'false') return false;
   throw new BadRequestError(`Invalid ${name}=${JSON.stringify(value)}: use true or false`);
 }

@@ -151,8 +151,10 @@ export class S3FileIO implements FileIO {
       await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
     } catch (err) {
       const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
-      const why =
-        status === 404
+      const noCredentials = err instanceof Error && err.name === 'CredentialsProviderError';
+      const why = noCredentials
+        ? 'no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
+        : status === 404
           ? `bucket "${bucket}" does not exist: create it (e.g. \`mc mb <alias>/${bucket}\`)`
           : status === 403
             ? `access to bucket "${bucket}" denied: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY`
