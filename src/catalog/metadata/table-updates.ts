@@ -27,7 +27,7 @@ import type {
   TableUpdate,
   TableUpdateAction,
 } from './schemas.js';
-import { deepEqual, idKey, maxOf, omitUndefined, sameId } from './util.js';
+import { deepEqual, idKey, maxOf, withoutNullish, sameId } from './util.js';
 import {
   highestFieldId,
   sameSchema,
@@ -297,7 +297,7 @@ const handlers: { [A in TableUpdateAction]: Handler<A> } = {
 
   'set-snapshot-ref': (u, state) => {
     const { action: _action, 'ref-name': name, ...rest } = u;
-    const ref = omitUndefined(rest) as SnapshotReference;
+    const ref = withoutNullish(rest) as SnapshotReference;
     if (ref.type === 'tag') {
       if (ref['min-snapshots-to-keep'] !== undefined)
         invalid(`Invalid ref ${name}: tags do not support min-snapshots-to-keep`);
@@ -312,7 +312,7 @@ const handlers: { [A in TableUpdateAction]: Handler<A> } = {
     }
     const m = state.metadata;
     const existing = m.refs[name];
-    if (existing && deepEqual(omitUndefined(existing), ref)) return;
+    if (existing && deepEqual(withoutNullish(existing), ref)) return;
 
     const id = ref['snapshot-id'];
     const snapshot = m.snapshots.find((s) => sameId(s['snapshot-id'], id));

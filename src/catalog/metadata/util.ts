@@ -31,7 +31,7 @@ export function idKey(id: Int64): string {
   return String(id);
 }
 
-export function omitUndefined<T extends object>(value: T): T {
+export function withoutNullish<T extends object>(value: T): T {
   return Object.fromEntries(
     Object.entries(value).filter(([, v]) => v !== undefined && v !== null),
   ) as T;

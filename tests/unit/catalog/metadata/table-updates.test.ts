@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../../src/catalog/errors.js';
+import { BadRequestError, CommitFailedError } from '../../../../src/catalog/errors.js';
+import { parseJson, stringifyJson } from '../../../../src/lib/index.js';
 import {
   applyTableUpdates,
+  checkTableRequirements,
+  commitTableRequestSchema,
+  parseOrBadRequest,
   type TableMetadata,
   type TableUpdate,
 } from '../../../../src/catalog/metadata/index.js';
@@ -641,5 +645,104 @@ describe('applyTableUpdates: v1 legacy fields follow the current schema and spec
       { 'source-id': 6, name: 'e', transform: 'identity', 'field-id': 1000 },
     ]);
     expect(m['last-partition-id']).toBe(1000);
+  });
+});
+
+describe('applyTableUpdates: 64-bit snapshot ids', () => {
+  it('handles ids beyond 2^53 as bigint, as the lossless JSON parser hands them over', () => {
+    const big = 3051729675574597004n;
+    const child = 3051729675574597005n;
+    const body = parseJson(
+      JSON.stringify({
+        requirements: [{ type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': null }],
+        updates: [
+          { action: 'add-snapshot', snapshot: { ...snapshot(0, 1), 'snapshot-id': '@BIG@' } },
+          {
+            action: 'set-snapshot-ref',
+            'ref-name': 'main',
+            type: 'branch',
+            'snapshot-id': '@BIG@',
+          },
+        ],
+      }).replaceAll('"@BIG@"', big.toString()),
+    );
+    const request = parseOrBadRequest(commitTableRequestSchema, body, 'commit request');
+    const base = table();
+    checkTableRequirements(base, request.requirements);
+    const m = apply(base, request.updates);
+    expect(m['current-snapshot-id']).toBe(big);
+    expect(m.refs['main']).toEqual({ type: 'branch', 'snapshot-id': big });
+    expect(stringifyJson(m)).toContain(`"current-snapshot-id":${big}`);
+
+    const m2 = apply(m, [
+      {
+        action: 'add-snapshot',
+        snapshot: { ...snapshot(0, 2), 'snapshot-id': child, 'parent-snapshot-id': big },
+      },
+      { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': child },
+    ]);
+    expect(() =>
+      checkTableRequirements(m2, [
+        { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': child },
+      ]),
+    ).not.toThrow();
+    expect(() =>
+      checkTableRequirements(m2, [
+        { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': big },
+      ]),
+    ).toThrow(
+      new CommitFailedError(
+        `Requirement failed: branch main has changed: expected id ${big} != ${child}`,
+      ),
+    );
+    const m3 = apply(m2, [{ action: 'remove-snapshots', 'snapshot-ids': [big] }]);
+    expect(m3.snapshots.map((s) => s['snapshot-id'])).toEqual([child]);
+    expect(
+      apply(m3, [
+        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': child },
+      ]),
+    ).toBe(m3);
+  });
+});
+
+describe('applyTableUpdates: Java edge cases', () => {
+  it('a snapshot without parent is exempt from the sequence-number ordering check', () => {
+    const base = tableWithSnapshots();
+    const m = apply(base, [{ action: 'add-snapshot', snapshot: snapshot(3, 1) }]);
+    expect(m.snapshots).toHaveLength(3);
+    // The table's counter never goes backwards.
+    expect(m['last-sequence-number']).toBe(2);
+  });
+
+  it('removing main on a v3 table writes a null current-snapshot-id', () => {
+    const base = apply(table(3), [
+      { action: 'add-snapshot', snapshot: snapshot(1, 1, { 'first-row-id': 0, 'added-rows': 1 }) },
+      { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': 1 },
+    ]);
+    expect(base['current-snapshot-id']).toBe(1);
+    expect(
+      apply(base, [{ action: 'remove-snapshot-ref', 'ref-name': 'main' }])['current-snapshot-id'],
+    ).toBeNull();
+  });
+
+  it('a create transaction starts at the format version its first upgrade names', () => {
+    const m = applyTableUpdates(
+      undefined,
+      [
+        { action: 'upgrade-format-version', 'format-version': 1 },
+        { action: 'add-schema', schema },
+        {
+          action: 'add-spec',
+          spec: { fields: [{ 'source-id': 1, name: 'id', transform: 'identity' }] },
+        },
+        { action: 'set-default-spec', 'spec-id': -1 },
+      ],
+      { nowMs: NOW, location: 's3://x', tableUuid: UUID },
+    );
+    expect(m['format-version']).toBe(1);
+    expect(m['partition-spec']).toEqual([
+      { 'source-id': 1, name: 'id', transform: 'identity', 'field-id': 1000 },
+    ]);
+    expect(m.schema).toEqual(schema);
   });
 });
