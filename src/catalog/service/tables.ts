@@ -8,6 +8,8 @@ import {
 } from '../errors.js';
 import {
   applyTableUpdates,
+  deleteAfterCommitEnabled,
+  maxPreviousVersions,
   checkTableRequirements,
   metadataFileName,
   metadataWithOnlyRefs,
@@ -45,12 +47,6 @@ export interface TableChange {
 export interface LoadedTable {
   etag: string;
   body: string;
-}
-
-const DEFAULT_PREVIOUS_VERSIONS_MAX = 100;
-
-function property(metadata: TableMetadata, key: string): string | undefined {
-  return (metadata.properties as Record<string, string> | undefined)?.[key];
 }
 
 /** Renders LoadTableResult without re-serializing the metadata, which is already JSON text. */
@@ -230,17 +226,13 @@ export class TableService {
         unchanged: true,
       };
     }
-    const maxPrevious = Number(
-      property(updated, 'write.metadata.previous-versions-max') ?? DEFAULT_PREVIOUS_VERSIONS_MAX,
-    );
+    const properties = (updated.properties ?? {}) as Record<string, string>;
     const { metadata, expiredMetadataFiles } =
       record && base
         ? withMetadataLog(
             updated,
             { metadataLocation: record.metadataLocation, lastUpdatedMs: base['last-updated-ms'] },
-            Number.isFinite(maxPrevious) && maxPrevious >= 0
-              ? maxPrevious
-              : DEFAULT_PREVIOUS_VERSIONS_MAX,
+            Math.max(0, maxPreviousVersions(properties)),
           )
         : { metadata: updated, expiredMetadataFiles: [] };
     const version = record ? parseMetadataVersion(record.metadataLocation) + 1 : 0;
@@ -257,7 +249,7 @@ export class TableService {
       metadataJson,
       newLocation,
       expiredFiles: expiredMetadataFiles,
-      deleteExpired: property(metadata, 'write.metadata.delete-after-commit.enabled') === 'true',
+      deleteExpired: deleteAfterCommitEnabled(properties),
       unchanged: false,
     };
   }
