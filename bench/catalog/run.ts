@@ -520,6 +520,12 @@ async function main(): Promise<number> {
     console.log(
       `  ${r.name}: ${r.error ? 'FAILED — see above' : `${r.version}; store: ${r.store}`}`,
     );
+    const a = r.afterCells;
+    if (a) {
+      console.log(
+        `    after the cells, ${a.table}: ${a.snapshots} snapshots, last commit by ${a.lastWriter ?? '(none)'}, metadata-log ${a.metadataLogEntries} entries, loadTable ${a.loadTableResponseBytes} bytes`,
+      );
+    }
   }
   console.log('');
   console.log(cells.length ? table : '(no cell was measured)');
