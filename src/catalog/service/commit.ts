@@ -25,7 +25,12 @@ export interface PlannedChange {
   unchanged: boolean;
 }
 
-const MAX_ATTEMPTS = 6;
+/**
+ * Each round of a lost swap lets roughly one of the contending writers through, so N concurrent
+ * writers to one table need about N attempts; 6 failed 10 parallel commits (a 409 for a commit whose
+ * requirements held). With the 400 ms backoff cap, 20 attempts bound the wait at a few seconds.
+ */
+const MAX_ATTEMPTS = 20;
 
 /** Capped, jittered exponential backoff between retries of a lost compare-and-swap. */
 function backoffMs(attempt: number): number {
