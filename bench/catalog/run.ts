@@ -197,6 +197,19 @@ function fmtMs(v: number): string {
   return Number.isFinite(v) ? v.toFixed(2) : '—';
 }
 
+/**
+ * Formats JSON the way the repo's Prettier would, so results left in the tree do not trip
+ * `prettier --check .`. Prettier is a dev dependency: without it the JSON is written as is.
+ */
+async function asPrettierJson(text: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    return await prettier.format(text, { parser: 'json' });
+  } catch {
+    return text;
+  }
+}
+
 /** Facts about the machine, printed and saved with the results. */
 function machineFacts(java: JavaInfo | undefined): Record<string, unknown> {
   const cpuList = cpus();
@@ -562,7 +575,7 @@ async function main(): Promise<number> {
     cells,
     table,
   };
-  writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  writeFileSync(file, await asPrettierJson(`${JSON.stringify(output, null, 2)}\n`));
   console.log(`\nwrote ${relative(process.cwd(), file)}`);
 
   const failed = records.filter((r) => r.error);
