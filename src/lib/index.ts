@@ -1,2 +1,3 @@
 export { findFreePort, isPortInUse, waitFor } from './net.js';
 export { parseJson, stringifyJson } from './json.js';
+export { KeyedLock } from './keyed-lock.js';

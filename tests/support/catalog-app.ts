@@ -128,3 +128,35 @@ export async function build(opts: BuildOptions): Promise<TestCatalog> {
     throw err;
   }
 }
+
+/**
+ * A second catalog server over the same database and warehouses, like a replica behind a load
+ * balancer: its commits race the first one's through the database's compare-and-swap only.
+ */
+export async function buildReplica(of: TestCatalog): Promise<TestCatalog> {
+  const store = await openCatalogStore(of.dbUrl);
+  const metrics = new CatalogMetrics();
+  const service = new CatalogService({
+    store,
+    io: createFileIO({}),
+    warehouses: of.warehouses.map(({ name, location }) => ({ name, location })),
+    events: metrics.events(),
+    log: silentLogger,
+    now: Date.now,
+    newUuid: randomUUID,
+  });
+  const app = await buildCatalogApp({ service, metrics, logger: silentLogger });
+  await app.ready();
+  return {
+    ...of,
+    app,
+    store,
+    service,
+    metrics,
+    inject: (o) => app.inject(o),
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

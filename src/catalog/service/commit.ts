@@ -8,6 +8,7 @@ import {
 import { StorageError } from '../io/index.js';
 import { IdempotencyKeyReplay, type ObjectKind, type StoredResponse } from '../store/index.js';
 import type { CatalogContext, IdempotencyContext } from './context.js';
+import { KeyedLock } from '../../lib/index.js';
 
 /** One object's new state, computed from a fresh read of its base by a pure metadata function. */
 export interface PlannedChange {
@@ -47,6 +48,32 @@ function backoffMs(attempt: number): number {
  * error surfaces as a 5xx, which clients read as "this commit may have happened".
  */
 export async function commitChanges(
+  ctx: CatalogContext,
+  warehouse: string,
+  kind: 'table' | 'view' | 'transaction',
+  objects: Array<{ kind: ObjectKind; namespace: string[]; name: string }>,
+  plan: () => Promise<PlannedChange[]>,
+  respond: (changes: PlannedChange[]) => StoredResponse,
+  idem: IdempotencyContext | undefined,
+): Promise<PlannedChange[]> {
+  // Writers in this process take turns per object, so they do not burn compare-and-swap attempts
+  // (and metadata file writes) on each other; the swap still guards against other processes.
+  const keys = objects.map((o) => [warehouse, o.kind, ...o.namespace, o.name].join('\u0000'));
+  return lockFor(ctx).run(keys, () => commitWithRetry(ctx, warehouse, kind, plan, respond, idem));
+}
+
+const locks = new WeakMap<CatalogContext, KeyedLock>();
+
+function lockFor(ctx: CatalogContext): KeyedLock {
+  let lock = locks.get(ctx);
+  if (!lock) {
+    lock = new KeyedLock();
+    locks.set(ctx, lock);
+  }
+  return lock;
+}
+
+async function commitWithRetry(
   ctx: CatalogContext,
   warehouse: string,
   kind: 'table' | 'view' | 'transaction',

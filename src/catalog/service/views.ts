@@ -163,6 +163,7 @@ export class ViewService {
       this.ctx,
       wh,
       'view',
+      [{ kind: 'view', ...id }],
       async () => [await plan()],
       ([c]) => ({ status: 200, body: render(c as PlannedChange) }),
       idem,
