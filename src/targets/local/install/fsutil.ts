@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
  * atomic. Named after the target so leftovers from killed installs are easy to recognise.
  */
 export async function scratchDirFor(target: string): Promise<string> {
+  await sweepLeftovers(dirname(target));
   const dir = join(dirname(target), `.tmp-${basename(target)}-${randomBytes(4).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   return dir;
@@ -25,4 +26,32 @@ export async function discard(path: string): Promise<void> {
     throw err;
   }
   await rm(aside, { recursive: true, force: true });
+}
+
+/** Scratch and trash directories older than this are leftovers of killed installs. */
+const LEFTOVER_AGE_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * Deletes old `.tmp-*` / `.trash-*` directories in `dir`. Recent ones may belong to an install
+ * running right now in another process, so they are left alone.
+ */
+async function sweepLeftovers(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith('.tmp-') && !name.startsWith('.trash-')) continue;
+    const path = join(dir, name);
+    try {
+      if (now - (await stat(path)).mtimeMs > LEFTOVER_AGE_MS) {
+        await rm(path, { recursive: true, force: true });
+      }
+    } catch {
+      // Removed concurrently by another installer: nothing to do.
+    }
+  }
 }

@@ -26,7 +26,7 @@ const minio: GoComponent = {
   name: 'minio',
   ...versions.minio,
   minGo: [1, 24],
-  coldEstimate: '~3 min',
+  coldEstimate: '~3-6 min',
 };
 
 const mc: GoComponent = {

@@ -47,11 +47,17 @@ export async function ensurePythonEnv(opts: PythonEnvOptions = {}): Promise<stri
   const envDir = join(cacheDir, 'python', hash);
   const python = join(envDir, 'bin', 'python');
 
-  if (await isComplete(envDir)) {
+  const state = await envState(envDir);
+  if (state === 'complete') {
     say(`${LABEL}: found in cache (${envDir})`);
     return python;
   }
-  await discard(envDir); // Absent, or left broken (e.g. its base interpreter was removed).
+  if (state === 'broken') {
+    // E.g. its base interpreter was removed. Only a broken one is discarded: an absent one may be
+    // about to appear from a concurrent installer, which we must not delete.
+    say(`${LABEL}: cached environment does not work, reinstalling`);
+    await discard(envDir);
+  }
 
   const { pyiceberg, pyarrow } = versions.python;
   say(
@@ -93,7 +99,9 @@ export async function ensurePythonEnv(opts: PythonEnvOptions = {}): Promise<stri
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // Another installer finished the same environment first; use theirs.
-      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !(await isComplete(envDir))) throw err;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || (await envState(envDir)) !== 'complete') {
+        throw err;
+      }
       await discard(scratch);
     }
     say(`${LABEL}: installed in ${formatDuration(Date.now() - started)} (${envDir})`);
@@ -107,16 +115,21 @@ export async function ensurePythonEnv(opts: PythonEnvOptions = {}): Promise<stri
 const COMPLETE_MARKER = '.lakehouse-complete';
 const IMPORT_CHECK = 'import pyiceberg, pyarrow, pyiceberg.catalog.rest';
 
-async function isComplete(envDir: string): Promise<boolean> {
+async function envState(envDir: string): Promise<'absent' | 'broken' | 'complete'> {
+  try {
+    await access(envDir);
+  } catch {
+    return 'absent';
+  }
   try {
     await access(join(envDir, COMPLETE_MARKER));
   } catch {
-    return false;
+    return 'broken';
   }
   const r = await run(join(envDir, 'bin', 'python'), ['-c', IMPORT_CHECK], {
     timeoutMs: 60_000,
   }).catch(() => undefined);
-  return r?.code === 0;
+  return r?.code === 0 ? 'complete' : 'broken';
 }
 
 async function step(command: string, args: string[], name: string, hints: string[]): Promise<void> {
