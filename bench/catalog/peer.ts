@@ -6,10 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { spawnServer, type RunningServer } from './server.js';
+import { cacheRoot } from '../../src/targets/local/install/index.js';
 
 export const PEER_GROUP = 'org.apache.iceberg';
 export const PEER_ARTIFACT = 'iceberg-open-api';
@@ -59,9 +59,9 @@ export function checkJava(): JavaInfo {
   return { description, major };
 }
 
-/** Where the jar is kept between runs: $LAKEHOUSE_BENCH_CACHE, else ~/.cache/lakehouse-bench. */
+/** Where the jar is kept between runs: $LAKEHOUSE_BENCH_CACHE, else the platform's download cache. */
 export function defaultCacheDir(): string {
-  return process.env.LAKEHOUSE_BENCH_CACHE ?? join(homedir(), '.cache', 'lakehouse-bench');
+  return process.env.LAKEHOUSE_BENCH_CACHE ?? join(cacheRoot(), 'bench');
 }
 
 /**
