@@ -1,11 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  AlreadyExistsError,
-  BadRequestError,
-  NoSuchNamespaceError,
-  NoSuchTableError,
-  ServiceUnavailableError,
-} from '../errors.js';
+import { BadRequestError, NoSuchTableError } from '../errors.js';
 import {
   applyTableUpdates,
   deleteAfterCommitEnabled,
@@ -15,7 +9,6 @@ import {
   metadataWithOnlyRefs,
   newTableMetadata,
   parseMetadataVersion,
-  parseOrBadRequest,
   tableMetadataSchema,
   withMetadataLog,
   type CreateTableRequest,
@@ -23,19 +16,27 @@ import {
   type TableRequirement,
   type TableUpdate,
 } from '../metadata/index.js';
-import { StorageError } from '../io/index.js';
 import { parseJson, stringifyJson } from '../../lib/index.js';
-import type { CatalogObjectRecord, Page, PageRequest } from '../store/index.js';
-import { commitChanges, deleteQuietly, type PlannedChange } from './commit.js';
+import type { CatalogObjectRecord, PageRequest } from '../store/index.js';
+import { commitChanges, type PlannedChange } from './commit.js';
 import type { CatalogContext, IdempotencyContext, Warehouse } from './context.js';
 import { checkName, checkNamespace, formatIdentifier } from './identifiers.js';
 import { LruCache } from './lru.js';
 import { defaultObjectLocation } from './locations.js';
+import {
+  createWithMetadataFile,
+  ensureNameFree,
+  listObjects,
+  loadResultJson,
+  objectExists,
+  readMetadataFile,
+  renameObject,
+  requireNamespace,
+  requireObject,
+  type ObjectIdentifier,
+} from './objects.js';
 
-export interface TableIdentifier {
-  namespace: string[];
-  name: string;
-}
+export type TableIdentifier = ObjectIdentifier;
 
 export interface TableChange {
   identifier: TableIdentifier;
@@ -47,11 +48,6 @@ export interface TableChange {
 export interface LoadedTable {
   etag: string;
   body: string;
-}
-
-/** Renders LoadTableResult without re-serializing the metadata, which is already JSON text. */
-function loadResultJson(metadataLocation: string, metadataJson: string): string {
-  return `{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":${metadataJson},"config":{}}`;
 }
 
 export function etagFor(metadataLocation: string, variant: string): string {
@@ -73,59 +69,16 @@ export class TableService {
     return metadata;
   }
 
-  private async requireNamespace(warehouse: string, namespace: string[]) {
-    const found = await this.ctx.store.getNamespace(warehouse, namespace);
-    if (!found)
-      throw new NoSuchNamespaceError(`Namespace does not exist: ${formatIdentifier(namespace)}`);
-    return found;
-  }
-
-  private async requireTable(warehouse: string, id: TableIdentifier): Promise<CatalogObjectRecord> {
-    const record = await this.ctx.store.getObject(
-      warehouse,
-      'table',
-      checkNamespace(id.namespace),
-      id.name,
-    );
-    if (!record) {
-      if (!(await this.ctx.store.getNamespace(warehouse, id.namespace))) {
-        throw new NoSuchNamespaceError(
-          `Namespace does not exist: ${formatIdentifier(id.namespace)}`,
-        );
-      }
-      throw new NoSuchTableError(
-        `Table does not exist: ${formatIdentifier(id.namespace, id.name)}`,
-      );
-    }
-    return record;
-  }
-
   async list(warehouse: string, namespace: string[], page: PageRequest) {
-    const result: Page<string> = await this.ctx.store.listObjects(
-      warehouse,
-      'table',
-      checkNamespace(namespace),
-      page,
-    );
-    return {
-      identifiers: result.items.map((name) => ({ namespace, name })),
-      'next-page-token': result.nextPageToken,
-    };
+    return listObjects(this.ctx, warehouse, 'table', namespace, page);
   }
 
   async exists(warehouse: string, id: TableIdentifier): Promise<boolean> {
-    return (
-      (await this.ctx.store.getObject(
-        warehouse,
-        'table',
-        checkNamespace(id.namespace),
-        id.name,
-      )) !== undefined
-    );
+    return objectExists(this.ctx, warehouse, 'table', id);
   }
 
   async defaultLocation(wh: Warehouse, namespace: string[], name: string): Promise<string> {
-    const ns = await this.requireNamespace(wh.name, namespace);
+    const ns = await requireNamespace(this.ctx, wh.name, namespace);
     return defaultObjectLocation(wh.location, namespace, ns.properties, name);
   }
 
@@ -139,14 +92,7 @@ export class TableService {
     const name = checkName(request.name, 'table');
     const location =
       request.location?.replace(/\/+$/, '') ?? (await this.defaultLocation(wh, namespace, name));
-    const existing =
-      (await this.ctx.store.getObject(wh.name, 'table', namespace, name)) ??
-      (await this.ctx.store.getObject(wh.name, 'view', namespace, name));
-    if (existing) {
-      throw new AlreadyExistsError(
-        `${existing.kind === 'table' ? 'Table' : 'View with same name'} already exists: ${formatIdentifier(namespace, name)}`,
-      );
-    }
+    await ensureNameFree(this.ctx, wh.name, 'table', namespace, name);
     const metadata = newTableMetadata(request, {
       location,
       tableUuid: this.ctx.newUuid(),
@@ -159,33 +105,9 @@ export class TableService {
     }
     const metadataLocation = `${location}/metadata/${metadataFileName(0, this.ctx.newUuid())}`;
     const body = loadResultJson(metadataLocation, metadataJson);
-    await this.writeFile(metadataLocation, metadataJson);
-    try {
-      await this.ctx.store.createObject(
-        wh.name,
-        { kind: 'table', namespace, name, metadataLocation, metadataJson },
-        idem && { key: idem.key, response: { status: 200, body } },
-      );
-    } catch (err) {
-      await deleteQuietly(this.ctx, [metadataLocation]);
-      throw err;
-    }
+    const record = { kind: 'table' as const, namespace, name, metadataLocation, metadataJson };
+    await createWithMetadataFile(this.ctx, wh.name, record, body, idem);
     return body;
-  }
-
-  private async writeFile(location: string, json: string): Promise<void> {
-    try {
-      await this.ctx.io.write(location, json);
-    } catch (err) {
-      this.ctx.events.storageError('write-metadata');
-      if (err instanceof StorageError) {
-        throw new ServiceUnavailableError(
-          `Cannot write table metadata, nothing was created: ${err.message}`,
-          'storage',
-        );
-      }
-      throw err;
-    }
   }
 
   async load(
@@ -193,7 +115,7 @@ export class TableService {
     id: TableIdentifier,
     snapshots: 'all' | 'refs',
   ): Promise<LoadedTable> {
-    const record = await this.requireTable(warehouse, id);
+    const record = await requireObject(this.ctx, warehouse, 'table', id);
     const etag = etagFor(record.metadataLocation, snapshots);
     if (snapshots === 'all')
       return { etag, body: loadResultJson(record.metadataLocation, record.metadataJson) };
@@ -256,7 +178,7 @@ export class TableService {
 
   async commit(wh: string, change: TableChange, idem?: IdempotencyContext): Promise<string> {
     if (change.requirements.some((r) => r.type === 'assert-create')) {
-      await this.requireNamespace(wh, checkNamespace(change.identifier.namespace));
+      await requireNamespace(this.ctx, wh, change.identifier.namespace);
     }
     const render = (c: PlannedChange) =>
       `{"metadata-location":${JSON.stringify(c.newLocation)},"metadata":${c.metadataJson}}`;
@@ -339,14 +261,7 @@ export class TableService {
     to: TableIdentifier,
     idem?: IdempotencyContext,
   ): Promise<void> {
-    checkName(to.name, 'table');
-    await this.ctx.store.renameObject(
-      wh,
-      'table',
-      { namespace: checkNamespace(from.namespace), name: from.name },
-      { namespace: checkNamespace(to.namespace), name: to.name },
-      idem && { key: idem.key, response: { status: 204, body: null } },
-    );
+    await renameObject(this.ctx, wh, 'table', from, to, idem);
   }
 
   async register(
@@ -358,27 +273,12 @@ export class TableService {
     idem?: IdempotencyContext,
   ): Promise<string> {
     checkName(name, 'table');
-    await this.requireNamespace(wh, checkNamespace(namespace));
-    let text: string;
-    try {
-      text = await this.ctx.io.read(metadataLocation);
-    } catch (err) {
-      throw new BadRequestError(
-        `Cannot read metadata-location ${metadataLocation}: ${(err as Error).message}`,
-      );
-    }
-    let parsedJson: unknown;
-    try {
-      parsedJson = parseJson(text);
-    } catch {
-      throw new BadRequestError(
-        `metadata-location ${metadataLocation} is not a JSON metadata file`,
-      );
-    }
-    const metadata = parseOrBadRequest(
+    await requireNamespace(this.ctx, wh, namespace);
+    const metadata = await readMetadataFile(
+      this.ctx,
+      metadataLocation,
       tableMetadataSchema,
-      parsedJson,
-      `table metadata at ${metadataLocation}`,
+      'table metadata',
     );
     const metadataJson = stringifyJson(metadata);
     const body = loadResultJson(metadataLocation, metadataJson);
@@ -412,7 +312,7 @@ export class TableService {
   async unregister(wh: string, id: TableIdentifier, idem?: IdempotencyContext): Promise<string> {
     const render = (r: CatalogObjectRecord) =>
       `{"metadata-location":${JSON.stringify(r.metadataLocation)},"metadata":${r.metadataJson}}`;
-    const current = await this.requireTable(wh, id);
+    const current = await requireObject(this.ctx, wh, 'table', id);
     const dropped = await this.ctx.store.dropObject(
       wh,
       'table',

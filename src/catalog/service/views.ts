@@ -1,78 +1,43 @@
 import {
-  AlreadyExistsError,
-  BadRequestError,
-  NoSuchNamespaceError,
-  NoSuchViewError,
-  ServiceUnavailableError,
-} from '../errors.js';
-import {
   applyViewUpdates,
   checkViewRequirements,
   metadataFileName,
   newViewMetadata,
   parseMetadataVersion,
-  parseOrBadRequest,
   viewMetadataSchema,
   type CreateViewRequest,
   type ViewMetadata,
   type ViewRequirement,
   type ViewUpdate,
 } from '../metadata/index.js';
-import { StorageError } from '../io/index.js';
 import { parseJson, stringifyJson } from '../../lib/index.js';
-import type { CatalogObjectRecord, PageRequest } from '../store/index.js';
-import { commitChanges, deleteQuietly, type PlannedChange } from './commit.js';
+import type { PageRequest } from '../store/index.js';
+import { commitChanges, type PlannedChange } from './commit.js';
 import type { CatalogContext, IdempotencyContext, Warehouse } from './context.js';
-import { checkName, checkNamespace, formatIdentifier } from './identifiers.js';
-import type { TableIdentifier } from './tables.js';
+import { checkName, checkNamespace } from './identifiers.js';
 import { defaultObjectLocation } from './locations.js';
-
-function loadViewJson(metadataLocation: string, metadataJson: string): string {
-  return `{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":${metadataJson},"config":{}}`;
-}
+import {
+  createWithMetadataFile,
+  ensureNameFree,
+  listObjects,
+  loadResultJson,
+  objectExists,
+  readMetadataFile,
+  renameObject,
+  requireNamespace,
+  requireObject,
+  type ObjectIdentifier,
+} from './objects.js';
 
 export class ViewService {
   constructor(private readonly ctx: CatalogContext) {}
 
-  private async requireNamespace(warehouse: string, namespace: string[]) {
-    const found = await this.ctx.store.getNamespace(warehouse, namespace);
-    if (!found)
-      throw new NoSuchNamespaceError(`Namespace does not exist: ${formatIdentifier(namespace)}`);
-    return found;
-  }
-
-  private async requireView(warehouse: string, id: TableIdentifier): Promise<CatalogObjectRecord> {
-    const record = await this.ctx.store.getObject(
-      warehouse,
-      'view',
-      checkNamespace(id.namespace),
-      id.name,
-    );
-    if (!record) {
-      await this.requireNamespace(warehouse, id.namespace);
-      throw new NoSuchViewError(`View does not exist: ${formatIdentifier(id.namespace, id.name)}`);
-    }
-    return record;
-  }
-
   async list(warehouse: string, namespace: string[], page: PageRequest) {
-    const result = await this.ctx.store.listObjects(
-      warehouse,
-      'view',
-      checkNamespace(namespace),
-      page,
-    );
-    return {
-      identifiers: result.items.map((name) => ({ namespace, name })),
-      'next-page-token': result.nextPageToken,
-    };
+    return listObjects(this.ctx, warehouse, 'view', namespace, page);
   }
 
-  async exists(warehouse: string, id: TableIdentifier): Promise<boolean> {
-    return (
-      (await this.ctx.store.getObject(warehouse, 'view', checkNamespace(id.namespace), id.name)) !==
-      undefined
-    );
+  async exists(warehouse: string, id: ObjectIdentifier): Promise<boolean> {
+    return objectExists(this.ctx, warehouse, 'view', id);
   }
 
   async create(
@@ -83,15 +48,8 @@ export class ViewService {
   ): Promise<string> {
     checkNamespace(namespace);
     const name = checkName(request.name, 'view');
-    const ns = await this.requireNamespace(wh.name, namespace);
-    const existing =
-      (await this.ctx.store.getObject(wh.name, 'view', namespace, name)) ??
-      (await this.ctx.store.getObject(wh.name, 'table', namespace, name));
-    if (existing) {
-      throw new AlreadyExistsError(
-        `${existing.kind === 'view' ? 'View' : 'Table with same name'} already exists: ${formatIdentifier(namespace, name)}`,
-      );
-    }
+    const ns = await requireNamespace(this.ctx, wh.name, namespace);
+    await ensureNameFree(this.ctx, wh.name, 'view', namespace, name);
     const location =
       request.location?.replace(/\/+$/, '') ??
       defaultObjectLocation(wh.location, namespace, ns.properties, name);
@@ -102,45 +60,27 @@ export class ViewService {
     });
     const metadataJson = stringifyJson(metadata);
     const metadataLocation = `${location}/metadata/${metadataFileName(1, this.ctx.newUuid())}`;
-    const body = loadViewJson(metadataLocation, metadataJson);
-    try {
-      await this.ctx.io.write(metadataLocation, metadataJson);
-    } catch (err) {
-      this.ctx.events.storageError('write-metadata');
-      if (err instanceof StorageError)
-        throw new ServiceUnavailableError(
-          `Cannot write view metadata, nothing was created: ${err.message}`,
-          'storage',
-        );
-      throw err;
-    }
-    try {
-      await this.ctx.store.createObject(
-        wh.name,
-        { kind: 'view', namespace, name, metadataLocation, metadataJson },
-        idem && { key: idem.key, response: { status: 200, body } },
-      );
-    } catch (err) {
-      await deleteQuietly(this.ctx, [metadataLocation]);
-      throw err;
-    }
+    const body = loadResultJson(metadataLocation, metadataJson);
+    const record = { kind: 'view' as const, namespace, name, metadataLocation, metadataJson };
+    await createWithMetadataFile(this.ctx, wh.name, record, body, idem);
     return body;
   }
 
-  async load(warehouse: string, id: TableIdentifier): Promise<string> {
-    const record = await this.requireView(warehouse, id);
-    return loadViewJson(record.metadataLocation, record.metadataJson);
+  async load(warehouse: string, id: ObjectIdentifier): Promise<string> {
+    const record = await requireObject(this.ctx, warehouse, 'view', id);
+    return loadResultJson(record.metadataLocation, record.metadataJson);
   }
 
+  /** replaceView: a commit of view updates, under the same protocol as table commits. */
   async replace(
     wh: string,
-    id: TableIdentifier,
+    id: ObjectIdentifier,
     requirements: ViewRequirement[],
     updates: ViewUpdate[],
     idem?: IdempotencyContext,
   ): Promise<string> {
     const plan = async (): Promise<PlannedChange> => {
-      const record = await this.requireView(wh, id);
+      const record = await requireObject(this.ctx, wh, 'view', id);
       const base = parseJson(record.metadataJson) as ViewMetadata;
       checkViewRequirements(base, requirements);
       const updated = applyViewUpdates(base, updates, { nowMs: this.ctx.now() });
@@ -151,14 +91,17 @@ export class ViewService {
         namespace: id.namespace,
         name: id.name,
         baseLocation: record.metadataLocation,
-        metadataJson: stringifyJson(updated),
-        newLocation: `${location}/metadata/${metadataFileName(version, this.ctx.newUuid())}`,
+        metadataJson: updated === base ? record.metadataJson : stringifyJson(updated),
+        newLocation:
+          updated === base
+            ? record.metadataLocation
+            : `${location}/metadata/${metadataFileName(version, this.ctx.newUuid())}`,
         expiredFiles: [],
         deleteExpired: false,
         unchanged: updated === base,
       };
     };
-    const render = (c: PlannedChange) => loadViewJson(c.newLocation, c.metadataJson);
+    const render = (c: PlannedChange) => loadResultJson(c.newLocation, c.metadataJson);
     const [result] = await commitChanges(
       this.ctx,
       wh,
@@ -171,7 +114,7 @@ export class ViewService {
     return render(result as PlannedChange);
   }
 
-  async drop(wh: string, id: TableIdentifier, idem?: IdempotencyContext): Promise<void> {
+  async drop(wh: string, id: ObjectIdentifier, idem?: IdempotencyContext): Promise<void> {
     await this.ctx.store.dropObject(
       wh,
       'view',
@@ -183,18 +126,11 @@ export class ViewService {
 
   async rename(
     wh: string,
-    from: TableIdentifier,
-    to: TableIdentifier,
+    from: ObjectIdentifier,
+    to: ObjectIdentifier,
     idem?: IdempotencyContext,
   ): Promise<void> {
-    checkName(to.name, 'view');
-    await this.ctx.store.renameObject(
-      wh,
-      'view',
-      { namespace: checkNamespace(from.namespace), name: from.name },
-      { namespace: checkNamespace(to.namespace), name: to.name },
-      idem && { key: idem.key, response: { status: 204, body: null } },
-    );
+    await renameObject(this.ctx, wh, 'view', from, to, idem);
   }
 
   async register(
@@ -205,22 +141,15 @@ export class ViewService {
     idem?: IdempotencyContext,
   ): Promise<string> {
     checkName(name, 'view');
-    await this.requireNamespace(wh, checkNamespace(namespace));
-    let parsedJson: unknown;
-    try {
-      parsedJson = parseJson(await this.ctx.io.read(metadataLocation));
-    } catch (err) {
-      throw new BadRequestError(
-        `Cannot read view metadata at ${metadataLocation}: ${(err as Error).message}`,
-      );
-    }
-    const metadata = parseOrBadRequest(
+    await requireNamespace(this.ctx, wh, namespace);
+    const metadata = await readMetadataFile(
+      this.ctx,
+      metadataLocation,
       viewMetadataSchema,
-      parsedJson,
-      `view metadata at ${metadataLocation}`,
+      'view metadata',
     );
     const metadataJson = stringifyJson(metadata);
-    const body = loadViewJson(metadataLocation, metadataJson);
+    const body = loadResultJson(metadataLocation, metadataJson);
     await this.ctx.store.createObject(
       wh,
       { kind: 'view', namespace, name, metadataLocation, metadataJson },
