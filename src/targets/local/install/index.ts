@@ -5,5 +5,17 @@
 export { cacheRoot } from './cache.js';
 export { InstallError } from './errors.js';
 export { ensureMc, ensureMinio, goBinaryPath } from './go.js';
+export {
+  ensureJavaRuntime,
+  parseJavaSettings,
+  type JavaRuntime,
+  type JavaRuntimeOptions,
+} from './java.js';
+export {
+  ensureTrinoCli,
+  ensureTrinoServer,
+  trinoCacheDir,
+  type TrinoInstallOptions,
+} from './trino.js';
 export { ensurePythonEnv, pythonRequirements, type PythonEnvOptions } from './python.js';
 export { formatDuration, type InstallOptions, type Progress } from './progress.js';

