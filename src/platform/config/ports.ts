@@ -1,0 +1,56 @@
+import type { LakehouseValues } from './schema.js';
+
+/** One TCP port a component of the platform listens on. */
+export interface PortUse {
+  /** The values key that sets it: `trino.workers.basePort`. */
+  key: string;
+  port: number;
+  /** Who listens: `minio`, `trino worker 2`. */
+  owner: string;
+}
+
+/**
+ * Every port the enabled components listen on when the platform runs locally, in the runbook's
+ * component order. Trino workers take consecutive ports from `trino.workers.basePort`.
+ */
+export function configuredPorts(values: LakehouseValues): PortUse[] {
+  const out: PortUse[] = [];
+  const { observability: obs, minio, icebergCatalog, trino, airflow } = values;
+  if (obs.prometheus.enabled) {
+    out.push({
+      key: 'observability.prometheus.port',
+      port: obs.prometheus.port,
+      owner: 'prometheus',
+    });
+  }
+  if (obs.alertmanager.enabled) {
+    out.push({
+      key: 'observability.alertmanager.port',
+      port: obs.alertmanager.port,
+      owner: 'alertmanager',
+    });
+  }
+  if (minio.enabled) {
+    out.push({ key: 'minio.ports.api', port: minio.ports.api, owner: 'minio' });
+    out.push({ key: 'minio.ports.console', port: minio.ports.console, owner: 'minio console' });
+  }
+  if (icebergCatalog.enabled) {
+    out.push({ key: 'icebergCatalog.port', port: icebergCatalog.port, owner: 'iceberg catalog' });
+  }
+  if (trino.enabled) {
+    out.push({
+      key: 'trino.coordinator.port',
+      port: trino.coordinator.port,
+      owner: 'trino coordinator',
+    });
+    for (let i = 0; i < trino.workers.count; i++) {
+      out.push({
+        key: 'trino.workers.basePort',
+        port: trino.workers.basePort + i,
+        owner: `trino worker ${i + 1}`,
+      });
+    }
+  }
+  if (airflow.enabled) out.push({ key: 'airflow.port', port: airflow.port, owner: 'airflow' });
+  return out;
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { versions } from '../versions.js';
+
+/**
+ * The schema of `env/<env>/helm-values.yaml`: one shape for every environment, read by the local
+ * target and (later) by the Helm charts under `platform/<component>/`, so a key means the same
+ * thing everywhere. Every field except `global.target` has a default, so an environment file only
+ * states what differs.
+ *
+ * Each constraint's error message is the "allowed" text a user sees ("an integer from 0 to 64"):
+ * `load.ts` turns zod's issues into problems that name the file, the key, that text and a fix.
+ */
+
+// --- field helpers: each one's message says what is allowed, in the user's words -------------
+
+function intIn(min: number, max: number, what = 'an integer'): z.ZodInt {
+  const allowed = `${what} from ${min} to ${max}`;
+  return z.int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
+}
+
+const port = (): z.ZodInt => intIn(1024, 65535, 'a TCP port: an integer');
+
+function pattern(re: RegExp, allowed: string): z.ZodString {
+  return z.string({ error: allowed }).regex(re, { error: allowed });
+}
+
+/** A JVM heap size as `-Xmx` takes it. */
+const heap = (): z.ZodString =>
+  pattern(
+    /^[1-9]\d*[MG]$/,
+    'a JVM heap size: a whole number of megabytes or gigabytes, like 512M or 2G',
+  );
+
+/** A Trino data size (`query.max-memory`). */
+const dataSize = (): z.ZodString =>
+  pattern(/^\d+(\.\d+)?(B|kB|MB|GB|TB)$/, 'a Trino data size, like 512MB or 4GB');
+
+/** A Prometheus duration: one or more `<number><unit>` parts. */
+const duration = (): z.ZodString =>
+  pattern(/^(\d+(ms|s|m|h|d|w|y))+$/, 'a duration like 30s, 15m, 12h, 7d or 2w');
+
+/** Kubernetes resource quantities, validated so a typo fails here and not in the API server. */
+const cpu = (): z.ZodString =>
+  pattern(/^(\d+(\.\d+)?|\d+m)$/, 'a Kubernetes CPU quantity, like 500m or 2');
+const memory = (): z.ZodString =>
+  pattern(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a Kubernetes memory quantity, like 512Mi or 4Gi');
+
+function strict<T extends z.ZodRawShape>(shape: T): z.ZodObject<T, z.core.$strict> {
+  return z.strictObject(shape, { error: 'a map of the keys listed in the schema' });
+}
+
+const resourceList = strict({ cpu: cpu().optional(), memory: memory().optional() });
+
+/** Kubernetes `resources:` (requests and limits). Ignored by the local target. */
+const resources = strict({
+  requests: resourceList.optional(),
+  limits: resourceList.optional(),
+}).prefault({});
+
+/** Kubernetes volume claim. Ignored by the local target, which keeps data under the state dir. */
+function persistence(size: string) {
+  return strict({
+    size: memory().default(size),
+    storageClass: z.string({ error: 'a StorageClass name' }).optional(),
+  }).prefault({});
+}
+
+const bool = (): z.ZodBoolean => z.boolean({ error: 'true or false' });
+
+// --- the values file ----------------------------------------------------------------------
+
+const global = strict({
+  namespace: pattern(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    'a Kubernetes namespace name: lower-case letters, digits and "-", at most 63 characters',
+  ).default('lakehouse-platform'),
+  target: z.enum(['local', 'kubernetes'], { error: '"local" or "kubernetes"' }),
+});
+
+const minio = strict({
+  enabled: bool().default(true),
+  version: pattern(/^\S+$/, 'a Go module version of github.com/minio/minio').default(
+    versions.minio.version,
+  ),
+  ports: strict({ api: port().default(9000), console: port().default(9001) }).prefault({}),
+  bucket: pattern(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    'an S3 bucket name: 3 to 63 lower-case letters, digits, "." or "-"',
+  ).default('warehouse'),
+  resources,
+  persistence: persistence('50Gi'),
+});
+
+const icebergCatalog = strict({
+  enabled: bool().default(true),
+  port: port().default(8181),
+  warehouse: pattern(
+    /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?|file:\/\/\/\S*)$/,
+    'an s3://<bucket>/<prefix> or file:///<absolute path> location',
+  ).default('s3://warehouse/lakehouse'),
+  database: pattern(
+    /^(sqlite(:\S+)?|postgres(ql)?:\/\/\S+)$/,
+    '"sqlite" (a file under the state directory), "sqlite:<path>" or a postgres://user@host:port/db URL',
+  ).default('sqlite'),
+  replicas: intIn(1, 10).default(1),
+  resources,
+});
+
+const trino = strict({
+  enabled: bool().default(true),
+  version: pattern(/^\d{3}$/, 'a Trino release number, like 476').default(versions.trino.version),
+  coordinator: strict({
+    port: port().default(8080),
+    heap: heap().default('2G'),
+    resources,
+  }).prefault({}),
+  workers: strict({
+    count: intIn(0, 64).default(1),
+    heap: heap().default('2G'),
+    // Locally worker i listens on basePort + i; in Kubernetes every pod uses basePort.
+    basePort: port().default(8090),
+    resources,
+  }).prefault({}),
+  queryMaxMemory: dataSize().default('1GB'),
+});
+
+const prometheus = strict({
+  enabled: bool().default(true),
+  version: pattern(/^\d+\.\d+$/, 'a release series like 2.42').default(versions.prometheus.version),
+  port: port().default(9090),
+  retention: duration().default('15d'),
+  scrapeInterval: duration().default('15s'),
+  resources,
+  persistence: persistence('20Gi'),
+});
+
+const webhook = z.union([z.literal(''), z.url({ protocol: /^https?$/ })], {
+  error: 'an http(s):// URL, or "" for none',
+});
+
+const alertmanager = strict({
+  enabled: bool().default(true),
+  version: pattern(/^\d+\.\d+$/, 'a release series like 0.25').default(
+    versions.alertmanager.version,
+  ),
+  port: port().default(9093),
+  // Where alerts of each severity are posted; "" keeps them in Alertmanager (UI and API) only.
+  webhooks: strict({ critical: webhook.default(''), warning: webhook.default('') }).prefault({}),
+  resources,
+});
+
+const observability = strict({
+  prometheus: prometheus.prefault({}),
+  alertmanager: alertmanager.prefault({}),
+});
+
+const airflow = strict({
+  enabled: bool().default(false),
+  port: port().default(8085),
+});
+
+const retention = strict({
+  snapshots: duration().default('7d'),
+  minSnapshotsToKeep: intIn(1, 1000).default(1),
+  orphanFiles: duration().default('3d'),
+  backups: duration().default('30d'),
+});
+
+export const valuesSchema = strict({
+  global,
+  minio: minio.prefault({}),
+  icebergCatalog: icebergCatalog.prefault({}),
+  trino: trino.prefault({}),
+  observability: observability.prefault({}),
+  airflow: airflow.prefault({}),
+  retention: retention.prefault({}),
+});
+
+/** The validated configuration of one environment, every default filled in. */
+export type LakehouseValues = z.output<typeof valuesSchema>;
+/** What a values file may contain (everything optional except `global.target`). */
+export type LakehouseValuesInput = z.input<typeof valuesSchema>;
