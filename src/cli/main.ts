@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitError, UserError } from './errors.js';
 import { registerCatalogCommands } from './catalog.js';
+import { registerCheckCommand } from './check.js';
 
 function buildProgram(): Command {
   const program = new Command()
@@ -11,6 +12,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCatalogCommands(program);
+  registerCheckCommand(program);
   return program;
 }
 

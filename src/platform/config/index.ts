@@ -14,3 +14,18 @@ export {
 export { mergeValues, type MergeSource, type Merged, type ValueMap } from './merge.js';
 export { configuredPorts, type PortUse } from './ports.js';
 export { valuesSchema, type LakehouseValues, type LakehouseValuesInput } from './schema.js';
+export {
+  compareVersions,
+  formatBytes,
+  heapBytes,
+  javaMajorForTrino,
+  MIN_DISK_BYTES,
+  MIN_MEMORY_BYTES,
+  parseToolVersion,
+  planChecks,
+  renderCheckLines,
+  type CheckFacts,
+  type CheckLine,
+  type ToolFact,
+  type ToolName,
+} from './preflight.js';
