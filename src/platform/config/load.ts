@@ -121,7 +121,7 @@ async function knownEnvs(root: string): Promise<string[]> {
 // --- YAML ----------------------------------------------------------------------------------
 
 function parseYaml(source: ValuesSource): { data: ValueMap } | { problems: ConfigProblem[] } {
-  const doc = parseDocument(source.text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(source.text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => {
@@ -210,7 +210,7 @@ function issueProblems(
   }
   const fallback = valueAt(DEFAULTS, path);
   const useDefault =
-    fallback === undefined || isMap(fallback)
+    fallback === undefined || isMap(fallback) || key in REQUIRED_FIXES
       ? ''
       : `, or remove it to use the default (${String(fallback)})`;
   return [
