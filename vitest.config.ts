@@ -21,6 +21,18 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          // A whole platform (Trino's JVMs included) on two cores: one file at a time, long timeouts.
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
+          maxWorkers: 1,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

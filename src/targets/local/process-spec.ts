@@ -1,0 +1,60 @@
+/**
+ * What the local target's supervisor runs: one native process of a platform component, fully
+ * described, so the supervisor needs to know nothing about MinIO, Trino or the catalog.
+ */
+export type ComponentName = 'observability' | 'minio' | 'iceberg-catalog' | 'trino' | 'airflow';
+
+/** The runbook's order: observability, storage, catalog, query, orchestration. */
+export const COMPONENT_ORDER: readonly ComponentName[] = [
+  'observability',
+  'minio',
+  'iceberg-catalog',
+  'trino',
+  'airflow',
+];
+
+export interface HealthCheck {
+  /** An HTTP GET that must answer with `expectStatus` (default 200). */
+  url: string;
+  expectStatus?: number;
+}
+
+export interface ProcessSpec {
+  /** Unique process name, e.g. `minio`, `trino-coordinator`, `trino-worker-1`. */
+  name: string;
+  component: ComponentName;
+  version: string;
+  command: string;
+  args: string[];
+  /** Full environment of the process (the supervisor does not inherit its own into it). */
+  env: Record<string, string>;
+  cwd?: string;
+  ports: number[];
+  health: HealthCheck;
+  /** Processes that must be healthy before this one starts (by process name). */
+  dependsOn: string[];
+  /** How long a graceful stop may take before SIGKILL (default 20 s). */
+  stopTimeoutMs?: number;
+  /** How long the process may take to become healthy after starting (default 120 s). */
+  startTimeoutMs?: number;
+}
+
+export type ProcessStateName =
+  'starting' | 'running' | 'crashloop' | 'backoff' | 'stopping' | 'stopped';
+
+export interface ProcessStatus {
+  name: string;
+  component: ComponentName;
+  version: string;
+  state: ProcessStateName;
+  pid: number | null;
+  ports: number[];
+  healthy: boolean;
+  /** Epoch millis of the current process start, or null when not running. */
+  startedAt: number | null;
+  restarts: number;
+  lastExit: { code: number | null; signal: string | null; at: number } | null;
+  logFile: string;
+  /** Reconciliation paused: not restarted on exit, not changed by apply, until resumed. */
+  paused: boolean;
+}
