@@ -1,0 +1,288 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseJavaSettings } from '../../../src/targets/local/install/index.js';
+import {
+  parseHeapMb,
+  renderCsv,
+  renderJson,
+  renderTable,
+  renderTrinoNode,
+  trinoCliCommand,
+  trinoLaunch,
+  writeTrinoFiles,
+  type TrinoNodeOptions,
+} from '../../../src/targets/local/trino/index.js';
+
+/** Pure functions of the Trino module: no Trino needed (they live beside the real-Trino test). */
+
+const iceberg = {
+  name: 'iceberg',
+  connector: 'iceberg' as const,
+  restUri: 'http://127.0.0.1:8181',
+  s3: {
+    endpoint: 'http://127.0.0.1:9000',
+    region: 'us-east-1',
+    accessKey: 'lakehouse-access',
+    secretKey: 'se\\cret key',
+  },
+};
+
+const coordinator: TrinoNodeOptions = {
+  role: 'coordinator',
+  nodeId: 'coordinator',
+  httpPort: 8080,
+  coordinatorUrl: 'http://127.0.0.1:8080/',
+  dataDir: '/state/trino/coordinator/data',
+  heap: '2G',
+  queryMaxMemory: '1GB',
+  catalogs: [{ name: 'tpch', connector: 'tpch' }, iceberg],
+  workers: 1,
+};
+
+describe('renderTrinoNode', () => {
+  it('renders the iceberg catalog: REST to our catalog, native S3 path-style to MinIO', () => {
+    const files = renderTrinoNode(coordinator);
+    expect(files['etc/catalog/iceberg.properties']).toBe(
+      [
+        'connector.name=iceberg',
+        'iceberg.catalog.type=rest',
+        'iceberg.rest-catalog.uri=http://127.0.0.1:8181',
+        'fs.native-s3.enabled=true',
+        's3.endpoint=http://127.0.0.1:9000',
+        's3.region=us-east-1',
+        's3.path-style-access=true',
+        's3.aws-access-key=lakehouse-access',
+        // java.util.Properties reads a backslash as an escape.
+        's3.aws-secret-key=se\\\\cret key',
+        '',
+      ].join('\n'),
+    );
+    expect(files['etc/catalog/tpch.properties']).toBe('connector.name=tpch\n');
+  });
+
+  it('adds the warehouse and a bearer token only when given', () => {
+    const files = renderTrinoNode({
+      ...coordinator,
+      catalogs: [{ ...iceberg, warehouse: 'lake', token: 't0ken' }],
+    });
+    const text = files['etc/catalog/iceberg.properties'] ?? '';
+    expect(text).toContain(
+      'iceberg.rest-catalog.uri=http://127.0.0.1:8181\niceberg.rest-catalog.warehouse=lake\n' +
+        'iceberg.rest-catalog.security=OAUTH2\niceberg.rest-catalog.oauth2.token=t0ken\n',
+    );
+  });
+
+  it('renders a coordinator that leaves the work to its workers and binds 127.0.0.1', () => {
+    const files = renderTrinoNode(coordinator);
+    expect(Object.keys(files).sort()).toEqual([
+      'etc/catalog/iceberg.properties',
+      'etc/catalog/tpch.properties',
+      'etc/config.properties',
+      'etc/jvm.config',
+      'etc/log.properties',
+      'etc/node.properties',
+    ]);
+    expect(files['etc/node.properties']).toBe(
+      'node.environment=lakehouse\nnode.id=coordinator\nnode.data-dir=/state/trino/coordinator/data\n' +
+        'node.bind-ip=127.0.0.1\nnode.internal-address=127.0.0.1\n',
+    );
+    expect(files['etc/config.properties']).toBe(
+      [
+        'coordinator=true',
+        'node-scheduler.include-coordinator=false',
+        'http-server.http.port=8080',
+        'discovery.uri=http://127.0.0.1:8080',
+        'query.max-memory=1GB',
+        'query.max-memory-per-node=614MB',
+        'memory.heap-headroom-per-node=614MB',
+        'task.concurrency=2',
+        'task.max-worker-threads=4',
+        'query.max-history=50',
+        '',
+      ].join('\n'),
+    );
+    const jvm = (files['etc/jvm.config'] ?? '').split('\n');
+    expect(jvm).toContain('-Xmx2G');
+    expect(jvm).toContain('-XX:+UseG1GC');
+    expect(jvm).not.toContain('-XX:+HeapDumpOnOutOfMemoryError');
+  });
+
+  it('renders a worker pointing at the coordinator, and a lone coordinator that runs tasks', () => {
+    const worker = renderTrinoNode({
+      ...coordinator,
+      role: 'worker',
+      nodeId: 'w1',
+      httpPort: 8081,
+    });
+    expect(worker['etc/config.properties']).toMatch(
+      /^coordinator=false\nhttp-server\.http\.port=8081\ndiscovery\.uri=http:\/\/127\.0\.0\.1:8080\n/,
+    );
+    const alone = renderTrinoNode({ ...coordinator, workers: 0 });
+    expect(alone['etc/config.properties']).toContain('node-scheduler.include-coordinator=true\n');
+  });
+
+  it('rejects values it cannot write and bad names', () => {
+    expect(() => renderTrinoNode({ ...coordinator, nodeId: 'a\nb' })).toThrow(/line break/);
+    expect(() =>
+      renderTrinoNode({ ...coordinator, catalogs: [{ name: 'Bad-Name', connector: 'tpch' }] }),
+    ).toThrow(/catalog name/);
+    expect(() => renderTrinoNode({ ...coordinator, heap: '2 GB' })).toThrow(/heap/);
+    expect(parseHeapMb('1536m')).toBe(1536);
+  });
+});
+
+describe('writeTrinoFiles', () => {
+  it('writes catalogs 0600 under a 0700 etc, and drops catalogs no longer rendered', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lakehouse-trino-files-'));
+    try {
+      await writeFile(join(dir, 'placeholder'), '');
+      await writeTrinoFiles(dir, renderTrinoNode(coordinator));
+      const secret = await stat(join(dir, 'etc/catalog/iceberg.properties'));
+      expect(secret.mode & 0o777).toBe(0o600);
+      expect((await stat(join(dir, 'etc'))).mode & 0o777).toBe(0o700);
+      expect((await stat(join(dir, 'etc/config.properties'))).mode & 0o777).toBe(0o644);
+
+      await writeTrinoFiles(dir, renderTrinoNode({ ...coordinator, catalogs: [] }));
+      expect(await readdir(join(dir, 'etc/catalog'))).toEqual([]);
+      expect(await readFile(join(dir, 'etc/node.properties'), 'utf8')).toContain('node.id=');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('trinoLaunch', () => {
+  it('runs the bundled launcher in the foreground with an explicit JVM and data dir', () => {
+    const launch = trinoLaunch({
+      serverDir: '/cache/trino/476/server',
+      etcDir: '/state/trino/coordinator/etc',
+      dataDir: '/state/trino/coordinator/data',
+      java: { javaHome: '/cache/jdk' },
+      baseEnv: { PATH: '/usr/bin:/bin', HOME: '/home/u', AWS_SECRET_ACCESS_KEY: 'x' },
+    });
+    expect(launch).toEqual({
+      command: '/cache/trino/476/server/bin/launcher',
+      args: [
+        '--etc-dir',
+        '/state/trino/coordinator/etc',
+        '--data-dir',
+        '/state/trino/coordinator/data',
+        '--jvm-dir',
+        '/cache/jdk',
+        'run',
+      ],
+      env: { JAVA_HOME: '/cache/jdk', PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: '/home/u' },
+    });
+  });
+
+  it('builds the interactive CLI command', () => {
+    expect(
+      trinoCliCommand({
+        java: '/jdk/bin/java',
+        cliJar: '/c/cli.jar',
+        server: 'http://127.0.0.1:8080',
+        catalog: 'iceberg',
+      }),
+    ).toEqual({
+      command: '/jdk/bin/java',
+      args: [
+        '--enable-native-access=ALL-UNNAMED',
+        '-jar',
+        '/c/cli.jar',
+        '--server',
+        'http://127.0.0.1:8080',
+        '--user',
+        'lakehouse',
+        '--catalog',
+        'iceberg',
+      ],
+    });
+  });
+});
+
+describe('parseJavaSettings', () => {
+  it('reads the home and feature release of modern and legacy JDKs', () => {
+    const out = (home: string, spec: string): string =>
+      `Property settings:\n    java.home = ${home}\n    java.specification.version = ${spec}\n    java.vendor = X\n`;
+    expect(parseJavaSettings(out('/usr/lib/jvm/java-17', '17'))).toEqual({
+      javaHome: '/usr/lib/jvm/java-17',
+      java: '/usr/lib/jvm/java-17/bin/java',
+      major: 17,
+    });
+    expect(parseJavaSettings(out('/opt/jdk8/jre', '1.8'))?.major).toBe(8);
+    expect(parseJavaSettings('openjdk version "25"')).toBeUndefined();
+  });
+});
+
+describe('sql output', () => {
+  const result = {
+    columns: [
+      { name: 'id', type: 'bigint' },
+      { name: 'name', type: 'varchar' },
+      { name: 'price', type: 'decimal(12,2)' },
+      { name: 'tags', type: 'array(varchar)' },
+    ],
+    rows: [
+      [1, 'plain', '10.50', ['a']],
+      [9007199254740993n, 'has, comma "and" quotes', '-3.00', []],
+      [3, 'two\nlines', null, null],
+    ],
+  };
+
+  it('renders an aligned table with right-aligned numbers and NULL', () => {
+    expect(renderTable(result)).toBe(
+      [
+        '        id        |          name           | price | tags',
+        '------------------+-------------------------+-------+-------',
+        '                1 | plain                   | 10.50 | ["a"]',
+        ' 9007199254740993 | has, comma "and" quotes | -3.00 | []',
+        '                3 | two\\nlines              |  NULL | NULL',
+        '(3 rows)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('renders statements without columns and empty results', () => {
+    expect(renderTable({ columns: [], rows: [], updateType: 'INSERT', updateCount: 1 })).toBe(
+      'INSERT: 1 row\n',
+    );
+    expect(renderTable({ columns: [], rows: [], updateType: 'CREATE TABLE' })).toBe(
+      'CREATE TABLE\n',
+    );
+    expect(renderTable({ columns: [{ name: 'x', type: 'integer' }], rows: [] })).toBe(
+      ' x\n---\n(0 rows)\n',
+    );
+  });
+
+  it('renders JSON objects, exact bigints, unique keys', () => {
+    expect(renderJson(result)).toBe(
+      '[\n' +
+        '  {"id":1,"name":"plain","price":"10.50","tags":["a"]},\n' +
+        '  {"id":9007199254740993,"name":"has, comma \\"and\\" quotes","price":"-3.00","tags":[]},\n' +
+        '  {"id":3,"name":"two\\nlines","price":null,"tags":null}\n' +
+        ']\n',
+    );
+    expect(renderJson({ columns: result.columns, rows: [] })).toBe('[]\n');
+    const dup = renderJson({
+      columns: [
+        { name: 'x', type: 'integer' },
+        { name: 'x', type: 'integer' },
+        { name: 'x_2', type: 'integer' },
+      ],
+      rows: [[1, 2, 3]],
+    });
+    expect(JSON.parse(dup)).toEqual([{ x: 1, x_2: 2, x_2_2: 3 }]);
+  });
+
+  it('renders RFC 4180 CSV', () => {
+    expect(renderCsv(result)).toBe(
+      'id,name,price,tags\r\n' +
+        '1,plain,10.50,"[""a""]"\r\n' +
+        '9007199254740993,"has, comma ""and"" quotes",-3.00,[]\r\n' +
+        '3,"two\nlines",,\r\n',
+    );
+  });
+});
