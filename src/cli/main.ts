@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitError, UserError } from './errors.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
+import { registerSupervisorCommands } from './supervisor.js';
 
 function buildProgram(): Command {
   const program = new Command()
@@ -13,6 +14,7 @@ function buildProgram(): Command {
     .exitOverride();
   registerCatalogCommands(program);
   registerCheckCommand(program);
+  registerSupervisorCommands(program);
   return program;
 }
 
