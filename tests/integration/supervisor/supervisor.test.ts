@@ -339,6 +339,22 @@ describe('supervisor: ensureSupervisor from two CLIs at once', () => {
     expect(a.supervisorPid).toBe(b.supervisorPid);
     expect(await SupervisorClient.forStateDir(stateDir).status()).toEqual([]);
   });
+
+  it('kills and retries a process that does not get healthy within its start timeout', async () => {
+    const port = await findFreePort();
+    writeDesiredSpecs(stateDir, [
+      fixtureSpec('sluggish', port, { HEALTHY_AFTER_MS: '600000' }, { startTimeoutMs: 1_000 }),
+    ]);
+    const client = SupervisorClient.forStateDir(stateDir);
+    expect((await client.apply()).added).toEqual(['sluggish']);
+    const retried = await until('sluggish retried', async () => {
+      const s = await statusOf(client, 'sluggish');
+      return s.restarts >= 1 && s;
+    });
+    expect(retried.lastExit).toMatchObject({ code: 0, signal: null }); // it took SIGTERM gracefully
+    const log = readFileSync(retried.logFile, 'utf8');
+    expect(log).toContain('not healthy after 1000 ms: stopping it to try again');
+  });
 });
 
 describe('the up lock', () => {

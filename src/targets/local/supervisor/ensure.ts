@@ -4,7 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { repoRoot } from '../../../platform/paths.js';
 import { SupervisorClient } from './client.js';
 import { readLockHolder } from './lock.js';
 import { supervisorPaths } from './paths.js';
@@ -19,8 +21,21 @@ export interface EnsureSupervisorOptions {
   launch: string[];
   /** Environment of the supervisor (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Working directory of the supervisor (default: the state directory). */
   cwd?: string;
   timeoutMs?: number;
+}
+
+/** The command line of `lakehouse supervisor run` for this checkout (what `up` passes as launch). */
+export function supervisorLaunchCommand(stateDir: string): string[] {
+  return [
+    process.execPath,
+    join(repoRoot, 'bin', 'lakehouse.js'),
+    'supervisor',
+    'run',
+    '--state-dir',
+    stateDir,
+  ];
 }
 
 export class SupervisorStartError extends Error {
@@ -54,7 +69,8 @@ export async function ensureSupervisor(
         detached: true,
         stdio: ['ignore', log, log],
         env: options.env ?? process.env,
-        cwd: options.cwd,
+        // Not the caller's directory: a long-lived daemon should not pin wherever the CLI ran.
+        cwd: options.cwd ?? options.stateDir,
       });
       child.once('exit', (code, signal) => (exit = { code, signal }));
       child.once('error', () => (exit = { code: null, signal: null }));

@@ -4,7 +4,12 @@
  */
 export { runSupervisor, type RunSupervisorOptions } from './daemon.js';
 export { SupervisorClient, SupervisorRequestError, SupervisorUnavailableError } from './client.js';
-export { ensureSupervisor, SupervisorStartError, type EnsureSupervisorOptions } from './ensure.js';
+export {
+  ensureSupervisor,
+  supervisorLaunchCommand,
+  SupervisorStartError,
+  type EnsureSupervisorOptions,
+} from './ensure.js';
 export { waitForHealthy, WaitForHealthyError, type WaitProgress } from './wait.js';
 export {
   acquireLock,
