@@ -12,7 +12,7 @@ import { parseJson } from '../../lib/index.js';
 import type { StoredResponse } from '../store/index.js';
 import type { Authenticator } from './auth.js';
 import { idempotencyOf, type RouteDeps } from './context.js';
-import { errorBody, registerErrorHandling } from './errors.js';
+import { errorBody, registerErrorHandling, requestErrors } from './errors.js';
 import type { CatalogMetrics } from './metrics.js';
 import { configRoutes } from './routes/config.js';
 import { namespaceRoutes } from './routes/namespaces.js';
@@ -136,8 +136,10 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
     const status = String(reply.statusCode);
     metrics.requests.inc({ route, method: req.method, status });
     metrics.latency.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+    const error = requestErrors.get(req);
     req.log.info(
       {
+        ...(error ? { error } : {}),
         method: req.method,
         route,
         status: reply.statusCode,

@@ -3,6 +3,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CatalogError } from '../errors.js';
 import { IdempotencyKeyReplay } from '../store/index.js';
 
+/** The error a request ended with, for its log line: operators see why a client got a 4xx. */
+export const requestErrors = new WeakMap<FastifyRequest, { type: string; message: string }>();
+
 /** The spec's ErrorModel, wrapped as IcebergErrorResponse. */
 export function errorBody(status: number, type: string, message: string) {
   return { error: { message, type, code: status } };
@@ -36,6 +39,7 @@ export function registerErrorHandling(
         `Internal server error; the server log has the details under error id ${errorId}`,
       );
     }
+    requestErrors.set(req, { type: body.error.type, message: body.error.message });
     if (status < 500) await onFinalError(req, status, body);
     else onServerError(err);
     return reply.code(status).type('application/json').send(body);

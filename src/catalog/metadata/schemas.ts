@@ -402,20 +402,31 @@ export type ViewRequirement = z.infer<typeof viewRequirementSchema>;
 
 // ---------------------------------------------------------------- requests
 
+/**
+ * An optional request field. Java clients (Trino, Spark) serialize an unset field as `null`
+ * where the spec says "optional", so null and absent mean the same: undefined.
+ */
+function absent<S extends z.ZodType>(schema: S) {
+  return schema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional();
+}
+
 export const createTableRequestSchema = z.object({
   name: z.string(),
-  location: z.string().optional(),
+  location: absent(z.string()),
   schema: schemaSchema,
-  'partition-spec': partitionSpecSchema.optional(),
-  'write-order': sortOrderSchema.optional(),
-  'stage-create': z.boolean().optional(),
-  properties: stringMap.optional(),
+  'partition-spec': absent(partitionSpecSchema),
+  'write-order': absent(sortOrderSchema),
+  'stage-create': absent(z.boolean()),
+  properties: absent(stringMap),
 });
 export type CreateTableRequest = z.infer<typeof createTableRequestSchema>;
 
 export const createViewRequestSchema = z.object({
   name: z.string(),
-  location: z.string().optional(),
+  location: absent(z.string()),
   schema: schemaSchema,
   'view-version': viewVersionSchema,
   properties: stringMap,
@@ -423,14 +434,14 @@ export const createViewRequestSchema = z.object({
 export type CreateViewRequest = z.infer<typeof createViewRequestSchema>;
 
 export const commitTableRequestSchema = z.object({
-  identifier: tableIdentifierSchema.optional(),
+  identifier: absent(tableIdentifierSchema),
   requirements: z.array(tableRequirementSchema),
   updates: z.array(tableUpdateSchema),
 });
 export type CommitTableRequest = z.infer<typeof commitTableRequestSchema>;
 
 export const commitViewRequestSchema = z.object({
-  identifier: tableIdentifierSchema.optional(),
+  identifier: absent(tableIdentifierSchema),
   requirements: z.array(viewRequirementSchema).default([]),
   updates: z.array(viewUpdateSchema),
 });

@@ -1,5 +1,6 @@
 import { NoSuchNamespaceError, UnprocessableEntityError } from '../errors.js';
-import type { Page, PageRequest, UpdatedProperties } from '../store/index.js';
+import type { NamespaceRecord, Page, PageRequest, UpdatedProperties } from '../store/index.js';
+import { joinLocation } from './locations.js';
 import type { CatalogContext, IdempotencyContext } from './context.js';
 import { checkNamespace, formatIdentifier } from './identifiers.js';
 
@@ -43,7 +44,20 @@ export class NamespaceService {
     const found = await this.ctx.store.getNamespace(warehouse, checkNamespace(namespace));
     if (!found)
       throw new NoSuchNamespaceError(`Namespace does not exist: ${formatIdentifier(namespace)}`);
-    return { namespace: found.namespace, properties: found.properties };
+    return { namespace: found.namespace, properties: this.withDefaultLocation(warehouse, found) };
+  }
+
+  /**
+   * Advertises where the namespace's tables go when it has no `location` property. Trino takes
+   * its deferred create path (a unique `<location>/<table>-<uuid>` and a staged create) only when
+   * the namespace has a location; without one it creates the table eagerly and then refuses the
+   * table's own, now non-empty, location.
+   */
+  private withDefaultLocation(warehouse: string, ns: NamespaceRecord): Record<string, string> {
+    if (ns.properties['location'] !== undefined) return ns.properties;
+    const wh = this.ctx.warehouses.find((w) => w.name === warehouse);
+    if (!wh) return ns.properties;
+    return { ...ns.properties, location: joinLocation(wh.location, ...ns.namespace) };
   }
 
   async exists(warehouse: string, namespace: string[]): Promise<boolean> {
@@ -74,7 +88,8 @@ export class NamespaceService {
     }
     // The stored replay needs the response before the transaction runs; computing it from the
     // current properties is exact unless another writer races, which the spec allows for replays.
-    const current = idem ? (await this.load(warehouse, namespace)).properties : {};
+    const stored = idem ? await this.ctx.store.getNamespace(warehouse, namespace) : undefined;
+    const current = stored?.properties ?? {};
     const expected: UpdatedProperties = {
       updated: Object.keys(updates),
       removed: removals.filter((k) => k in current && !(k in updates)),

@@ -164,6 +164,9 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
   let counter = 0;
   /** A name no other test in this suite uses. */
   const uniq = (prefix: string): string => `${prefix}_${++counter}`;
+  /** The `location` loadNamespace advertises when a namespace has none (Trino needs one). */
+  const nsLocation = (ns: string[], target = c): string =>
+    [target.warehouse.location, ...ns.map(encodeURIComponent)].join('/');
 
   beforeAll(async () => {
     c = await build({ store });
@@ -361,7 +364,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
     it('routes under the prefix of the single warehouse work; an unknown prefix is 404', async () => {
       const ns = await newNamespace();
       const res = await req('GET', `/v1/default/namespaces/${enc(ns)}`);
-      expect(res.body).toEqual({ namespace: ns, properties: {} });
+      expect(res.body).toEqual({ namespace: ns, properties: { location: nsLocation(ns) } });
       const unknown = await req('GET', `/v1/nope/namespaces/${enc(ns)}`);
       expectError(
         unknown,
@@ -392,15 +395,28 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
       // The duplicate did not touch the properties.
       expect((await req('GET', `/v1/namespaces/${enc(ns)}`)).body).toEqual({
         namespace: ns,
-        properties: { owner: 'ana' },
+        properties: { owner: 'ana', location: nsLocation(ns) },
       });
+    });
+
+    it("load keeps a namespace's own location and advertises the default one only when unset", async () => {
+      const own = await newNamespace({ location: 's3://elsewhere/ns' });
+      expect((await req('GET', `/v1/namespaces/${enc(own)}`)).body.properties).toEqual({
+        location: 's3://elsewhere/ns',
+      });
+      const plain = await newNamespace();
+      // Advertised, not stored: removing "location" reports it missing.
+      const removed = await req('POST', `/v1/namespaces/${enc(plain)}/properties`, {
+        removals: ['location'],
+      });
+      expect(removed.body).toEqual({ updated: [], removed: [], missing: ['location'] });
     });
 
     it('load, HEAD 204 and 404', async () => {
       const ns = await newNamespace({ a: '1' });
       expect((await req('GET', `/v1/namespaces/${enc(ns)}`)).body).toEqual({
         namespace: ns,
-        properties: { a: '1' },
+        properties: { a: '1', location: nsLocation(ns) },
       });
       const head = await req('HEAD', `/v1/namespaces/${enc(ns)}`);
       expect({ status: head.status, text: head.text }).toEqual({ status: 204, text: '' });
@@ -435,7 +451,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
           (await call(fresh, 'GET', `/v1/namespaces/${enc(['a', 'x', 'deep'])}`)).body,
         ).toEqual({
           namespace: ['a', 'x', 'deep'],
-          properties: {},
+          properties: { location: nsLocation(['a', 'x', 'deep'], fresh) },
         });
         const missingParent = await call(fresh, 'GET', '/v1/namespaces?parent=zz');
         expectError(missingParent, 404, 'NoSuchNamespaceException');
@@ -499,6 +515,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
         a: '1',
         c: '33',
         d: '4',
+        location: nsLocation(ns),
       });
       const both = await req('POST', `/v1/namespaces/${enc(ns)}/properties`, {
         removals: ['a'],
@@ -514,6 +531,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
         a: '1',
         c: '33',
         d: '4',
+        location: nsLocation(ns),
       });
       const missing = await req('POST', '/v1/namespaces/missing_ns/properties', {
         updates: { a: 'b' },

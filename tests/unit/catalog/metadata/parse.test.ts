@@ -212,3 +212,40 @@ describe('parseOrBadRequest', () => {
     ).toMatch(/^Invalid table metadata: format-version: /);
   });
 });
+
+describe('requests from Java clients', () => {
+  it('reads null optional fields of a create table request as absent (Trino sends location: null)', () => {
+    const parsed = parseOrBadRequest(
+      createTableRequestSchema,
+      {
+        name: 'orders',
+        location: null,
+        schema: {
+          type: 'struct',
+          'schema-id': 0,
+          fields: [{ id: 1, name: 'id', type: 'long', required: false }],
+        },
+        'partition-spec': null,
+        'write-order': null,
+        'stage-create': true,
+        properties: null,
+      },
+      'create table request',
+    );
+    expect(parsed.location).toBeUndefined();
+    expect(parsed['partition-spec']).toBeUndefined();
+    expect(parsed['write-order']).toBeUndefined();
+    expect(parsed.properties).toBeUndefined();
+    expect(parsed['stage-create']).toBe(true);
+  });
+
+  it('still rejects a wrong type in an optional field', () => {
+    expect(() =>
+      parseOrBadRequest(
+        createTableRequestSchema,
+        { name: 'orders', location: 42, schema: { type: 'struct', fields: [] } },
+        'create table request',
+      ),
+    ).toThrow(/location/);
+  });
+});
