@@ -3,6 +3,8 @@ import { ExitError, UserError } from './errors.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
 import { registerSupervisorCommands } from './supervisor.js';
+import { registerPlatformCommands } from './platform.js';
+import { ConfigError } from '../platform/config/index.js';
 
 function buildProgram(): Command {
   const program = new Command()
@@ -13,6 +15,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCatalogCommands(program);
+  registerPlatformCommands(program);
   registerCheckCommand(program);
   registerSupervisorCommands(program);
   return program;
@@ -28,6 +31,11 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof ExitError) return err.exitCode;
+    if (err instanceof ConfigError) {
+      // Its message lists every problem with the file, key, allowed values and fix.
+      process.stderr.write(`✗ ${err.message}\n`);
+      return 1;
+    }
     if (err instanceof UserError) {
       process.stderr.write(`✗ ${err.message}\n`);
       if (err.help) process.stderr.write(`  ${err.help}\n`);

@@ -2,19 +2,9 @@
  * Progress an operator can trust: a live line while a step runs (on a terminal), then one
  * permanent line that says what happened: ✔ done, ℹ left as is, ⚠ needs attention, ✗ failed.
  */
-export interface Step {
-  /** Replaces the live line's detail, e.g. "still building… (1m30s)". */
-  update(detail: string): void;
-  done(message?: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  fail(message: string): void;
-}
+import type { Progress } from '../lib/index.js';
 
-export interface Progress {
-  step(label: string): Step;
-  line(text: string): void;
-}
+export type { Progress, Step } from '../lib/index.js';
 
 function elapsed(startMs: number): string {
   const s = (Date.now() - startMs) / 1000;

@@ -1,0 +1,39 @@
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { PlatformSecrets } from '../secrets.js';
+
+/** Creates the warehouse bucket if it is missing; returns false when it already existed. */
+export async function ensureBucket(
+  endpoint: string,
+  bucket: string,
+  secrets: PlatformSecrets,
+): Promise<boolean> {
+  const s3 = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: secrets.minio.rootUser,
+      secretAccessKey: secrets.minio.rootPassword,
+    },
+  });
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return false;
+  } catch (err) {
+    if (!(err instanceof S3ServiceException) || err.$metadata.httpStatusCode !== 404) throw err;
+  }
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    return true;
+  } catch (err) {
+    if (err instanceof S3ServiceException && err.name === 'BucketAlreadyOwnedByYou') return false;
+    throw err;
+  } finally {
+    s3.destroy();
+  }
+}

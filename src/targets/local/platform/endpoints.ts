@@ -1,0 +1,36 @@
+import type { LakehouseValues } from '../../../platform/config/index.js';
+
+export interface Endpoint {
+  component: string;
+  what: string;
+  url: string;
+}
+
+/** The UI and API addresses `up` prints, for the enabled components. */
+export function platformEndpoints(values: LakehouseValues): Endpoint[] {
+  const out: Endpoint[] = [];
+  const url = (port: number, path = '') => `http://127.0.0.1:${port}${path}`;
+  const obs = values.observability;
+  if (obs.prometheus.enabled)
+    out.push({ component: 'prometheus', what: 'Prometheus', url: url(obs.prometheus.port) });
+  if (obs.alertmanager.enabled)
+    out.push({ component: 'alertmanager', what: 'Alertmanager', url: url(obs.alertmanager.port) });
+  if (values.minio.enabled) {
+    out.push({ component: 'minio', what: 'MinIO S3 API', url: url(values.minio.ports.api) });
+    out.push({ component: 'minio', what: 'MinIO console', url: url(values.minio.ports.console) });
+  }
+  if (values.icebergCatalog.enabled) {
+    out.push({
+      component: 'iceberg-catalog',
+      what: 'Iceberg REST catalog',
+      url: url(values.icebergCatalog.port),
+    });
+  }
+  if (values.trino.enabled)
+    out.push({
+      component: 'trino',
+      what: 'Trino (UI and API)',
+      url: url(values.trino.coordinator.port),
+    });
+  return out;
+}

@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import type { LakehouseValues } from '../../../platform/config/index.js';
+import { repoRoot } from '../../../platform/paths.js';
+import { versions } from '../../../platform/versions.js';
+import {
+  ensureJavaRuntime,
+  ensureMinio,
+  ensureTrinoCli,
+  ensureTrinoServer,
+  type Progress,
+} from '../install/index.js';
+import {
+  ensureAlertmanager,
+  ensurePrometheus,
+  writeObservabilityConfig,
+  type ObservabilityPaths,
+} from '../observability/index.js';
+import type { PlatformSecrets } from '../secrets.js';
+import { renderTrinoNode, writeTrinoFiles, type TrinoCatalog } from '../trino/index.js';
+import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
+import type { InstalledComponents } from './specs.js';
+
+/** One install step `up` shows as a line of its own. */
+export interface InstallStep {
+  label: string;
+  run(onProgress: Progress): Promise<void>;
+}
+
+/**
+ * The installs the enabled components need, in the runbook's order. Each step is idempotent and
+ * cached, so on an installed machine they all finish at once.
+ */
+export function installSteps(
+  values: LakehouseValues,
+  installed: InstalledComponents,
+): InstallStep[] {
+  const steps: InstallStep[] = [];
+  const obs = values.observability;
+  if (obs.prometheus.enabled) {
+    steps.push({
+      label: 'Prometheus',
+      run: async (onProgress) => {
+        installed.prometheus = (await ensurePrometheus({ onProgress })).binary;
+      },
+    });
+  }
+  if (obs.alertmanager.enabled) {
+    steps.push({
+      label: 'Alertmanager',
+      run: async (onProgress) => {
+        installed.alertmanager = (await ensureAlertmanager({ onProgress })).binary;
+      },
+    });
+  }
+  if (values.minio.enabled) {
+    steps.push({
+      label: 'MinIO',
+      run: async (onProgress) => {
+        installed.minio = await ensureMinio({ onProgress });
+      },
+    });
+  }
+  if (values.trino.enabled) {
+    steps.push({
+      label: `Java ${versions.trino.javaMajor}+ runtime`,
+      run: async (onProgress) => {
+        installed.java = await ensureJavaRuntime({
+          minMajor: versions.trino.javaMajor,
+          onProgress,
+        });
+      },
+    });
+    steps.push({
+      label: `Trino ${values.trino.version} server`,
+      run: async (onProgress) => {
+        installed.trinoServer = await ensureTrinoServer({
+          version: values.trino.version,
+          onProgress,
+        });
+      },
+    });
+    steps.push({
+      label: `Trino ${values.trino.version} CLI`,
+      run: async (onProgress) => {
+        await ensureTrinoCli({ version: values.trino.version, onProgress });
+      },
+    });
+  }
+  return steps;
+}
+
+/** Writes every node's Trino configuration: `iceberg` (our catalog on MinIO) and `tpch`. */
+export async function writeTrinoConfig(
+  values: LakehouseValues,
+  layout: PlatformLayout,
+  secrets: PlatformSecrets,
+): Promise<void> {
+  const { trino } = values;
+  const coordinatorUrl = `http://127.0.0.1:${trino.coordinator.port}`;
+  const catalogs: TrinoCatalog[] = [{ name: 'tpch', connector: 'tpch' }];
+  if (values.icebergCatalog.enabled) {
+    catalogs.push({
+      name: 'iceberg',
+      connector: 'iceberg',
+      restUri: `http://127.0.0.1:${values.icebergCatalog.port}`,
+      s3: {
+        endpoint: `http://127.0.0.1:${values.minio.ports.api}`,
+        region: 'us-east-1',
+        accessKey: secrets.minio.rootUser,
+        secretKey: secrets.minio.rootPassword,
+      },
+    });
+  }
+  const nodes = [
+    {
+      id: TRINO_COORDINATOR,
+      role: 'coordinator' as const,
+      port: trino.coordinator.port,
+      heap: trino.coordinator.heap,
+    },
+    ...Array.from({ length: trino.workers.count }, (_, i) => ({
+      id: trinoWorker(i),
+      role: 'worker' as const,
+      port: trino.workers.basePort + i,
+      heap: trino.workers.heap,
+    })),
+  ];
+  for (const node of nodes) {
+    const dir = layout.trinoNode(node.id);
+    await writeTrinoFiles(
+      dir,
+      renderTrinoNode({
+        role: node.role,
+        nodeId: node.id,
+        httpPort: node.port,
+        coordinatorUrl,
+        dataDir: join(dir, 'data'),
+        heap: node.heap,
+        queryMaxMemory: trino.queryMaxMemory,
+        catalogs,
+        workers: trino.workers.count,
+      }),
+    );
+  }
+}
+
+export async function writeObservability(
+  values: LakehouseValues,
+  env: string,
+  stateDir: string,
+): Promise<ObservabilityPaths | undefined> {
+  const obs = values.observability;
+  if (!obs.prometheus.enabled && !obs.alertmanager.enabled) return undefined;
+  return writeObservabilityConfig({ values, env, stateDir, repoRoot });
+}

@@ -1,0 +1,210 @@
+import { join } from 'node:path';
+import type { LakehouseValues } from '../../../platform/config/index.js';
+import type { ComponentName, ProcessSpec } from '../process-spec.js';
+import type { PlatformSecrets } from '../secrets.js';
+import {
+  MINIO_METRICS_ENV,
+  alertmanagerLaunch,
+  prometheusLaunch,
+  type ObservabilityPaths,
+} from '../observability/index.js';
+import { trinoLaunch } from '../trino/index.js';
+import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
+
+/** What the installers produced: the binaries and runtimes the processes run. */
+export interface InstalledComponents {
+  node: string;
+  lakehouseBin: string;
+  minio?: string;
+  java?: { javaHome: string };
+  trinoServer?: string;
+  prometheus?: string;
+  alertmanager?: string;
+}
+
+export interface SpecInput {
+  values: LakehouseValues;
+  layout: PlatformLayout;
+  secrets: PlatformSecrets;
+  installed: InstalledComponents;
+  observability?: ObservabilityPaths;
+  /** PATH and HOME for processes that need them; nothing else of the CLI's environment leaks in. */
+  baseEnv: Record<string, string>;
+}
+
+const loopback = (port: number, path = ''): string => `http://127.0.0.1:${port}${path}`;
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined)
+    throw new Error(`internal: ${what} was not installed before building specs`);
+  return value;
+}
+
+/** The catalog's database URL from `icebergCatalog.database` (`sqlite` = a file in the state dir). */
+export function catalogDatabaseUrl(values: LakehouseValues, layout: PlatformLayout): string {
+  const db = values.icebergCatalog.database;
+  return db === 'sqlite' ? `sqlite:${layout.catalogDb}` : db;
+}
+
+/**
+ * Every process of the enabled components, grouped by component in the runbook's order. Pure:
+ * the same values, secrets and installs always give the same specs, so the supervisor restarts
+ * exactly the processes whose spec changed.
+ */
+export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessSpec[]> {
+  const { values, layout, secrets, installed, baseEnv } = input;
+  const out = new Map<ComponentName, ProcessSpec[]>();
+  const minioEndpoint = loopback(values.minio.ports.api);
+
+  const obs = values.observability;
+  if (obs.prometheus.enabled || obs.alertmanager.enabled) {
+    const paths = need(input.observability, 'observability configuration');
+    const specs: ProcessSpec[] = [];
+    if (obs.alertmanager.enabled) {
+      const launch = alertmanagerLaunch({
+        binary: need(installed.alertmanager, 'Alertmanager'),
+        configFile: paths.alertmanagerConfig,
+        dataDir: paths.alertmanagerData,
+        port: obs.alertmanager.port,
+      });
+      specs.push({
+        name: 'alertmanager',
+        component: 'observability',
+        version: obs.alertmanager.version,
+        command: launch.command,
+        args: launch.args,
+        env: launch.env,
+        ports: [obs.alertmanager.port],
+        health: { url: launch.healthUrl },
+        dependsOn: [],
+      });
+    }
+    if (obs.prometheus.enabled) {
+      const launch = prometheusLaunch({
+        binary: need(installed.prometheus, 'Prometheus'),
+        configFile: paths.prometheusConfig,
+        dataDir: paths.prometheusData,
+        port: obs.prometheus.port,
+        retention: obs.prometheus.retention,
+      });
+      specs.push({
+        name: 'prometheus',
+        component: 'observability',
+        version: obs.prometheus.version,
+        command: launch.command,
+        args: launch.args,
+        env: launch.env,
+        ports: [obs.prometheus.port],
+        health: { url: launch.healthUrl },
+        dependsOn: [],
+      });
+    }
+    out.set('observability', specs);
+  }
+
+  if (values.minio.enabled) {
+    out.set('minio', [
+      {
+        name: 'minio',
+        component: 'minio',
+        version: values.minio.version,
+        command: need(installed.minio, 'MinIO'),
+        args: [
+          'server',
+          layout.minioData,
+          '--address',
+          `127.0.0.1:${values.minio.ports.api}`,
+          '--console-address',
+          `127.0.0.1:${values.minio.ports.console}`,
+          // Without --quiet MinIO's banner prints the root credentials into its log.
+          '--quiet',
+        ],
+        env: {
+          ...baseEnv,
+          ...MINIO_METRICS_ENV,
+          MINIO_ROOT_USER: secrets.minio.rootUser,
+          MINIO_ROOT_PASSWORD: secrets.minio.rootPassword,
+          MINIO_BROWSER_REDIRECT: 'off',
+        },
+        ports: [values.minio.ports.api, values.minio.ports.console],
+        health: { url: loopback(values.minio.ports.api, '/minio/health/live') },
+        dependsOn: [],
+      },
+    ]);
+  }
+
+  if (values.icebergCatalog.enabled) {
+    const port = values.icebergCatalog.port;
+    out.set('iceberg-catalog', [
+      {
+        name: 'iceberg-catalog',
+        component: 'iceberg-catalog',
+        version: 'lakehouse',
+        command: installed.node,
+        args: [
+          installed.lakehouseBin,
+          'catalog',
+          'serve',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--db',
+          catalogDatabaseUrl(values, layout),
+          '--warehouse',
+          values.icebergCatalog.warehouse,
+          '--s3-endpoint',
+          minioEndpoint,
+          '--s3-path-style',
+          '--s3-region',
+          'us-east-1',
+        ],
+        env: {
+          ...baseEnv,
+          AWS_ACCESS_KEY_ID: secrets.minio.rootUser,
+          AWS_SECRET_ACCESS_KEY: secrets.minio.rootPassword,
+          AWS_REGION: 'us-east-1',
+        },
+        ports: [port],
+        health: { url: loopback(port, '/v1/config') },
+        dependsOn: values.minio.enabled ? ['minio'] : [],
+      },
+    ]);
+  }
+
+  if (values.trino.enabled) {
+    const java = need(installed.java, 'Java runtime');
+    const serverDir = need(installed.trinoServer, 'Trino server');
+    const node = (nodeId: string, port: number, dependsOn: string[]): ProcessSpec => {
+      const dir = layout.trinoNode(nodeId);
+      const launch = trinoLaunch({
+        serverDir,
+        etcDir: join(dir, 'etc'),
+        dataDir: join(dir, 'data'),
+        java,
+        baseEnv,
+      });
+      return {
+        name: nodeId,
+        component: 'trino',
+        version: values.trino.version,
+        command: launch.command,
+        args: launch.args,
+        env: launch.env,
+        ports: [port],
+        health: { url: loopback(port, '/v1/info') },
+        dependsOn,
+        // A JVM on two busy cores takes a while; Trino drains running queries on SIGTERM.
+        startTimeoutMs: 300_000,
+        stopTimeoutMs: 30_000,
+      };
+    };
+    const deps = values.icebergCatalog.enabled ? ['iceberg-catalog'] : [];
+    const specs = [node(TRINO_COORDINATOR, values.trino.coordinator.port, deps)];
+    for (let i = 0; i < values.trino.workers.count; i++) {
+      specs.push(node(trinoWorker(i), values.trino.workers.basePort + i, [TRINO_COORDINATOR]));
+    }
+    out.set('trino', specs);
+  }
+  return out;
+}

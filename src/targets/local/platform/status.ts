@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import type { LakehouseValues } from '../../../platform/config/index.js';
+import { versions } from '../../../platform/versions.js';
+import { goBinaryPath } from '../install/index.js';
+import { trinoCacheDir } from '../install/trino.js';
+import { ALERTMANAGER_BINARY, PROMETHEUS_BINARY } from '../observability/index.js';
+import type { ComponentName, ProcessStatus } from '../process-spec.js';
+import {
+  SupervisorClient,
+  SupervisorUnavailableError,
+  supervisorPaths,
+} from '../supervisor/index.js';
+import { TRINO_COORDINATOR, trinoWorker } from './layout.js';
+
+export type DisplayState = ProcessStatus['state'] | 'not installed';
+
+export interface ProcessRow {
+  name: string;
+  component: ComponentName;
+  state: DisplayState;
+  version: string;
+  pid: number | null;
+  ports: number[];
+  health: 'healthy' | 'unhealthy' | '-';
+  uptimeSeconds: number | null;
+  restarts: number;
+  paused: boolean;
+}
+
+interface Expected {
+  name: string;
+  component: ComponentName;
+  version: string;
+  ports: number[];
+  installed: () => boolean;
+}
+
+/** The processes the values call for, whether or not anything runs. */
+function expectedProcesses(values: LakehouseValues): Expected[] {
+  const out: Expected[] = [];
+  const obs = values.observability;
+  if (obs.alertmanager.enabled) {
+    out.push({
+      name: 'alertmanager',
+      component: 'observability',
+      version: obs.alertmanager.version,
+      ports: [obs.alertmanager.port],
+      installed: () => existsSync(ALERTMANAGER_BINARY),
+    });
+  }
+  if (obs.prometheus.enabled) {
+    out.push({
+      name: 'prometheus',
+      component: 'observability',
+      version: obs.prometheus.version,
+      ports: [obs.prometheus.port],
+      installed: () => existsSync(PROMETHEUS_BINARY),
+    });
+  }
+  if (values.minio.enabled) {
+    out.push({
+      name: 'minio',
+      component: 'minio',
+      version: values.minio.version,
+      ports: [values.minio.ports.api, values.minio.ports.console],
+      installed: () => existsSync(goBinaryPath('minio')),
+    });
+  }
+  if (values.icebergCatalog.enabled) {
+    out.push({
+      name: 'iceberg-catalog',
+      component: 'iceberg-catalog',
+      version: 'lakehouse',
+      ports: [values.icebergCatalog.port],
+      installed: () => true,
+    });
+  }
+  if (values.trino.enabled) {
+    const installed = () =>
+      existsSync(trinoCacheDir(values.trino.version || versions.trino.version));
+    out.push({
+      name: TRINO_COORDINATOR,
+      component: 'trino',
+      version: values.trino.version,
+      ports: [values.trino.coordinator.port],
+      installed,
+    });
+    for (let i = 0; i < values.trino.workers.count; i++) {
+      out.push({
+        name: trinoWorker(i),
+        component: 'trino',
+        version: values.trino.version,
+        ports: [values.trino.workers.basePort + i],
+        installed,
+      });
+    }
+  }
+  return out;
+}
+
+export interface PlatformStatus {
+  supervisor: { running: boolean; pid: number | null };
+  processes: ProcessRow[];
+}
+
+/** What runs, merged with what the values call for: a component never started shows as stopped. */
+export async function statusLocal(opts: {
+  stateDir: string;
+  values: LakehouseValues;
+  now?: number;
+}): Promise<PlatformStatus> {
+  const client = new SupervisorClient(supervisorPaths(opts.stateDir).socket);
+  let live: ProcessStatus[] = [];
+  let pid: number | null = null;
+  try {
+    pid = await client.ping();
+    live = await client.status();
+  } catch (err) {
+    if (!(err instanceof SupervisorUnavailableError)) throw err;
+  }
+  const now = opts.now ?? Date.now();
+  const byName = new Map(live.map((p) => [p.name, p]));
+  const rows: ProcessRow[] = [];
+  const toRow = (p: ProcessStatus): ProcessRow => ({
+    name: p.name,
+    component: p.component,
+    state: p.state,
+    version: p.version,
+    pid: p.pid,
+    ports: p.ports,
+    health: p.pid === null ? '-' : p.healthy ? 'healthy' : 'unhealthy',
+    uptimeSeconds: p.startedAt === null ? null : Math.round((now - p.startedAt) / 1000),
+    restarts: p.restarts,
+    paused: (p as ProcessStatus & { paused?: boolean }).paused ?? false,
+  });
+  for (const e of expectedProcesses(opts.values)) {
+    const p = byName.get(e.name);
+    byName.delete(e.name);
+    if (p) {
+      rows.push(toRow(p));
+      continue;
+    }
+    rows.push({
+      name: e.name,
+      component: e.component,
+      state: e.installed() ? 'stopped' : 'not installed',
+      version: e.version,
+      pid: null,
+      ports: e.ports,
+      health: '-',
+      uptimeSeconds: null,
+      restarts: 0,
+      paused: false,
+    });
+  }
+  // Processes still running that the values no longer ask for (until the next `up`).
+  for (const p of byName.values()) rows.push(toRow(p));
+  return { supervisor: { running: pid !== null, pid }, processes: rows };
+}
