@@ -1,0 +1,289 @@
+/**
+ * The local platform end to end, as the runbook's validation step: a real `lakehouse up` of
+ * MinIO, our catalog, Trino and Prometheus/Alertmanager in a temporary state directory on free
+ * ports, driven only through the CLI (and pyiceberg and S3, as users would).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findFreePort } from '../../src/lib/index.js';
+
+const repo = resolve(import.meta.dirname, '..', '..');
+const cli = join(repo, 'bin', 'lakehouse.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let home: string;
+let valuesFile: string;
+let ports: Record<string, number>;
+
+function lakehouse(args: string[], timeoutMs = 600_000): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: repo,
+      env: { ...process.env, LAKEHOUSE_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+const withValues = (args: string[]) => [...args, '-f', valuesFile];
+
+async function sqlJson(query: string): Promise<Array<Record<string, unknown>>> {
+  const run = await lakehouse(withValues(['sql', '-o', 'json', query]));
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+}
+
+interface StatusJson {
+  supervisor: { running: boolean; pid: number | null };
+  processes: Array<{
+    name: string;
+    state: string;
+    health: string;
+    pid: number | null;
+    restarts: number;
+    ports: number[];
+  }>;
+}
+
+async function status(): Promise<StatusJson> {
+  const run = await lakehouse(withValues(['status', '-o', 'json']));
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as StatusJson;
+}
+
+function secrets(): { minio: { rootUser: string; rootPassword: string } } {
+  return JSON.parse(readFileSync(join(home, 'secrets', 'credentials.json'), 'utf8'));
+}
+
+const EXPECTED = [
+  'alertmanager',
+  'prometheus',
+  'minio',
+  'iceberg-catalog',
+  'trino-coordinator',
+  'trino-worker-1',
+];
+
+describe('local platform end to end', () => {
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-'));
+    ports = {};
+    for (const key of [
+      'minioApi',
+      'minioConsole',
+      'catalog',
+      'trino',
+      'worker',
+      'prometheus',
+      'alertmanager',
+    ]) {
+      ports[key] = await findFreePort();
+    }
+    valuesFile = join(home, 'e2e-values.yaml');
+    writeFileSync(
+      valuesFile,
+      [
+        'minio:',
+        `  ports: { api: ${ports['minioApi']}, console: ${ports['minioConsole']} }`,
+        'icebergCatalog:',
+        `  port: ${ports['catalog']}`,
+        'trino:',
+        `  coordinator: { port: ${ports['trino']} }`,
+        `  workers: { count: 1, basePort: ${ports['worker']} }`,
+        'observability:',
+        `  prometheus: { port: ${ports['prometheus']} }`,
+        `  alertmanager: { port: ${ports['alertmanager']} }`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    if (!home) return;
+    await lakehouse(['down', '--purge', '--yes'], 180_000);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('up brings every component up healthy and prints the addresses and the credentials file', async () => {
+    const run = await lakehouse(withValues(['up']));
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('✔ Platform ready');
+    expect(run.stdout).toContain(`http://127.0.0.1:${ports['trino']}`);
+    expect(run.stdout).toContain(`http://127.0.0.1:${ports['catalog']}`);
+    const credentials = join(home, 'secrets', 'credentials.json');
+    expect(run.stdout).toContain(credentials);
+    expect(statSync(credentials).mode & 0o777).toBe(0o600);
+    // Generated per installation, never MinIO's default, never printed.
+    const { minio } = secrets();
+    expect(minio.rootUser).not.toBe('minioadmin');
+    expect(`${run.stdout}${run.stderr}`).not.toContain(minio.rootPassword);
+
+    const st = await status();
+    expect(st.supervisor.running).toBe(true);
+    expect(st.processes.map((p) => p.name)).toEqual(EXPECTED);
+    for (const p of st.processes) {
+      expect({ name: p.name, state: p.state, health: p.health }).toEqual({
+        name: p.name,
+        state: 'running',
+        health: 'healthy',
+      });
+    }
+    // The runbook's health endpoints answer.
+    for (const url of [
+      `http://127.0.0.1:${ports['minioApi']}/minio/health/live`,
+      `http://127.0.0.1:${ports['catalog']}/v1/config`,
+      `http://127.0.0.1:${ports['trino']}/v1/info`,
+      `http://127.0.0.1:${ports['prometheus']}/-/ready`,
+      `http://127.0.0.1:${ports['alertmanager']}/-/ready`,
+    ]) {
+      expect((await fetch(url)).status, url).toBe(200);
+    }
+  });
+
+  it('a second up changes nothing and says so', async () => {
+    const run = await lakehouse(withValues(['up']));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Platform already up; nothing changed');
+  });
+
+  it('Trino creates an Iceberg table from tpch through our catalog, with the same rows', async () => {
+    await sqlJson('CREATE SCHEMA iceberg.demo');
+    await sqlJson('CREATE TABLE iceberg.demo.orders AS SELECT * FROM tpch.tiny.orders');
+    const [source] = await sqlJson(
+      'SELECT count(*) AS n, sum(orderkey) AS s FROM tpch.tiny.orders',
+    );
+    const [copy] = await sqlJson(
+      'SELECT count(*) AS n, sum(orderkey) AS s FROM iceberg.demo.orders',
+    );
+    expect(source).toEqual({ n: 15000, s: expect.any(Number) });
+    expect(copy).toEqual(source);
+  });
+
+  it('the data files are in the MinIO bucket', async () => {
+    const { minio } = secrets();
+    const s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${ports['minioApi']}`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: minio.rootUser, secretAccessKey: minio.rootPassword },
+    });
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: 'warehouse', Prefix: 'lakehouse/demo/' }),
+    );
+    const keys = (listed.Contents ?? []).map((o) => o.Key ?? '');
+    s3.destroy();
+    expect(keys.filter((k) => k.endsWith('.parquet')).length).toBeGreaterThan(0);
+    expect(keys.filter((k) => k.endsWith('.metadata.json')).length).toBeGreaterThan(0);
+  });
+
+  it('pyiceberg reads the same rows through our catalog', async () => {
+    const { minio } = secrets();
+    const [expected] = await sqlJson(
+      'SELECT count(*) AS n, sum(orderkey) AS s FROM iceberg.demo.orders',
+    );
+    const out = await new Promise<string>((resolvePromise, reject) => {
+      const child = spawn(
+        inject('python'),
+        [join(repo, 'tests', 'e2e', 'py', 'read_table.py'), 'demo.orders'],
+        {
+          env: {
+            PATH: process.env['PATH'],
+            HOME: home,
+            LH_CATALOG_URI: `http://127.0.0.1:${ports['catalog']}`,
+            LH_S3_ENDPOINT: `http://127.0.0.1:${ports['minioApi']}`,
+            LH_S3_ACCESS_KEY_ID: minio.rootUser,
+            LH_S3_SECRET_ACCESS_KEY: minio.rootPassword,
+          },
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) =>
+        code === 0 ? resolvePromise(stdout) : reject(new Error(stderr)),
+      );
+    });
+    const read = JSON.parse(out) as { rows: number; orderkey_sum: number; location: string };
+    expect({ n: read.rows, s: read.orderkey_sum }).toEqual(expected);
+    expect(read.location).toMatch(/^s3:\/\/warehouse\/lakehouse\/demo\/orders-[0-9a-f]+$/);
+  });
+
+  it('down stops everything; up brings the table and its rows back', async () => {
+    const [before] = await sqlJson(
+      'SELECT count(*) AS n, sum(orderkey) AS s FROM iceberg.demo.orders',
+    );
+    const down = await lakehouse(['down']);
+    expect(down.code, down.stderr).toBe(0);
+    const stopped = await status();
+    expect(stopped.supervisor.running).toBe(false);
+    expect(new Set(stopped.processes.map((p) => p.state))).toEqual(new Set(['stopped']));
+    expect((await lakehouse(withValues(['sql', 'SELECT 1']))).code).not.toBe(0);
+
+    const up = await lakehouse(withValues(['up']));
+    expect(up.code, up.stderr).toBe(0);
+    const [after] = await sqlJson(
+      'SELECT count(*) AS n, sum(orderkey) AS s FROM iceberg.demo.orders',
+    );
+    expect(after).toEqual(before);
+  });
+
+  it('kill -9 of the Trino coordinator: the supervisor restarts it and queries work again', async () => {
+    const before = (await status()).processes.find((p) => p.name === 'trino-coordinator');
+    expect(before?.pid).toEqual(expect.any(Number));
+    process.kill(before?.pid as number, 'SIGKILL');
+    const deadline = Date.now() + 300_000;
+    let restarted = false;
+    while (Date.now() < deadline && !restarted) {
+      await sleep(2000);
+      const now = (await status()).processes.find((p) => p.name === 'trino-coordinator');
+      restarted = !!now && now.pid !== before?.pid && now.restarts >= 1 && now.health === 'healthy';
+    }
+    expect(restarted).toBe(true);
+    // Healthy HTTP comes before Trino finishes starting: poll the query itself.
+    let result: Run | undefined;
+    while (Date.now() < deadline) {
+      result = await lakehouse(
+        withValues(['sql', '-o', 'json', 'SELECT count(*) AS n FROM iceberg.demo.orders']),
+      );
+      if (result.code === 0) break;
+      await sleep(2000);
+    }
+    expect(result?.code, result?.stderr).toBe(0);
+    expect(JSON.parse(result?.stdout ?? '[]')).toEqual([{ n: 15000 }]);
+  });
+
+  it('two up at once: one starts the platform, the other says it is already starting', async () => {
+    expect((await lakehouse(['down'])).code).toBe(0);
+    const [a, b] = await Promise.all([
+      lakehouse(withValues(['up'])),
+      lakehouse(withValues(['up'])),
+    ]);
+    const winner = [a, b].find((r) => r.code === 0);
+    const loser = [a, b].find((r) => r.code !== 0);
+    expect(winner, `${a.stderr}\n${b.stderr}`).toBeDefined();
+    expect(loser, `${a.stdout}\n${b.stdout}`).toBeDefined();
+    expect(loser?.stderr).toContain('the platform is already starting');
+    expect((await status()).processes.every((p) => p.state === 'running')).toBe(true);
+  });
+});
