@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
-# Brings the Lakehouse platform up on this machine, installing what it needs.
-#   ./scripts/bootstrap.sh [local]      bring it up
-#   ./scripts/bootstrap.sh --check-only check prerequisites, change nothing
-# Today the platform is the Iceberg REST catalog; `lakehouse up` will bring up every component.
+# Brings the Lakehouse platform up on this machine, installing what it needs (the runbook's
+# `./scripts/bootstrap.sh ${ENVIRONMENT}`).
+#   ./scripts/bootstrap.sh [local] [lakehouse up flags]   bring it up (MinIO, catalog, Trino, Prometheus)
+#   ./scripts/bootstrap.sh --check-only                   check prerequisites, change nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash scripts/install-deps.sh >&2
+
 if [ "${1:-}" = "--check-only" ]; then
-  ok=0
-  for tool in node npm go python3; do
-    if command -v "$tool" >/dev/null; then echo "✓ $tool $("$tool" --version 2>&1 | head -1)"; else echo "✗ $tool missing"; ok=1; fi
-  done
-  exit $ok
+  shift
+  exec node bin/lakehouse.js check "$@"
 fi
 
 env_name="${1:-local}"
-if [ "$env_name" != "local" ]; then
-  echo "✗ environment '$env_name' is not supported yet: only 'local' (Kubernetes environments come with the charts)." >&2
-  exit 2
-fi
-
-bash scripts/install-deps.sh
-echo "==> Starting the Iceberg REST catalog on http://127.0.0.1:8181 (Ctrl-C stops it)"
-exec node bin/lakehouse.js catalog serve
+[ $# -gt 0 ] && shift
+case "$env_name" in
+  local) exec node bin/lakehouse.js up --env local "$@" ;;
+  dev|staging|prod)
+    echo "✗ environment '$env_name' runs on Kubernetes, which this release cannot deploy yet." >&2
+    echo "  Bring the platform up on this machine with: ./scripts/bootstrap.sh local" >&2
+    exit 2 ;;
+  *)
+    echo "✗ unknown environment '$env_name': use local (or dev, staging, prod once Kubernetes lands)." >&2
+    exit 2 ;;
+esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project from a fresh clone: installs what the tests need (npm packages,
-# PostgreSQL; MinIO and the Python environment are installed by the test setup, cached under
-# ~/.cache/lakehouse), then typecheck, lint, unit and integration tests.
+# PostgreSQL; MinIO, Trino, Java, Prometheus and the Python environment are installed by the tests'
+# setup, cached under ~/.cache/lakehouse), then typecheck, lint, unit, integration and end-to-end
+# tests. The end-to-end tests run their own platform in a temporary directory on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +28,9 @@ step "Integration tests (real PostgreSQL, MinIO, pyiceberg, iceberg-js)"
 integration_rc=0
 npx vitest run --project integration --reporter=default --reporter=json --outputFile="$results/integration.json" || integration_rc=$?
 
+step "End-to-end tests (a whole local platform: MinIO, catalog, Trino, Prometheus)"
+e2e_rc=0
+npx vitest run --project e2e --reporter=default --reporter=json --outputFile="$results/e2e.json" || e2e_rc=$?
+
 node scripts/summarize-tests.mjs "$results"/*.json
-[ "$unit_rc" -eq 0 ] && [ "$integration_rc" -eq 0 ]
+[ "$unit_rc" -eq 0 ] && [ "$integration_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ]

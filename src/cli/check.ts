@@ -74,8 +74,12 @@ async function runCheck(flags: CheckFlags): Promise<void> {
   }
 
   const facts = await gatherFacts(values);
-  // TODO(up/down): the ports of the platform's running processes, from the supervisor.
-  const lines = planChecks(values, facts, new Set());
+  // Ports the platform's own running processes hold are not conflicts.
+  const { statusLocal } = await import('../targets/local/platform/index.js');
+  const running = (await statusLocal({ stateDir: stateDir(), values })).processes.filter(
+    (p) => p.pid !== null,
+  );
+  const lines = planChecks(values, facts, new Set(running.flatMap((p) => p.ports)));
   const ok = lines.every((l) => l.ok);
   if (flags.output === 'json') {
     process.stdout.write(`${JSON.stringify({ ok, env: flags.env, checks: lines }, null, 2)}\n`);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJavaSettings } from '../../../src/targets/local/install/index.js';
+import { parseJavaSettings } from '../../../../../src/targets/local/install/index.js';
 import {
   parseHeapMb,
   renderCsv,
@@ -13,7 +13,7 @@ import {
   trinoLaunch,
   writeTrinoFiles,
   type TrinoNodeOptions,
-} from '../../../src/targets/local/trino/index.js';
+} from '../../../../../src/targets/local/trino/index.js';
 
 /** Pure functions of the Trino module: no Trino needed (they live beside the real-Trino test). */
 
