@@ -160,6 +160,34 @@ describe('local platform end to end', () => {
     }
   });
 
+  it('Prometheus scrapes every component that exposes metrics', async () => {
+    const wanted = ['iceberg-catalog', 'minio', 'prometheus', 'alertmanager', 'trino'];
+    const deadline = Date.now() + 120_000;
+    let health: Record<string, string> = {};
+    while (Date.now() < deadline) {
+      const res = await fetch(`http://127.0.0.1:${ports['prometheus']}/api/v1/targets`);
+      const body = (await res.json()) as {
+        data: { activeTargets: Array<{ labels: { job: string }; health: string }> };
+      };
+      health = Object.fromEntries(body.data.activeTargets.map((t) => [t.labels.job, t.health]));
+      if (wanted.every((job) => health[job] === 'up')) break;
+      await sleep(2000);
+    }
+    expect(Object.fromEntries(wanted.map((job) => [job, health[job]]))).toEqual(
+      Object.fromEntries(wanted.map((job) => [job, 'up'])),
+    );
+  });
+
+  it('logs shows a process log; an unknown process is a clear error', async () => {
+    const logs = await lakehouse(withValues(['logs', 'catalog', '--tail', '5']));
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout.trim().split('\n').length).toBeLessThanOrEqual(5);
+    expect(logs.stdout).toContain('"service":"iceberg-catalog"');
+    const unknown = await lakehouse(withValues(['logs', 'nope']));
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no log for "nope"');
+  });
+
   it('a second up changes nothing and says so', async () => {
     const run = await lakehouse(withValues(['up']));
     expect(run.code, run.stderr).toBe(0);
@@ -227,6 +255,25 @@ describe('local platform end to end', () => {
     const read = JSON.parse(out) as { rows: number; orderkey_sum: number; location: string };
     expect({ n: read.rows, s: read.orderkey_sum }).toEqual(expected);
     expect(read.location).toMatch(/^s3:\/\/warehouse\/lakehouse\/demo\/orders-[0-9a-f]+$/);
+  });
+
+  it('sql without a query reads statements from its prompt (here: a pipe)', async () => {
+    const out = await new Promise<Run>((resolvePromise, reject) => {
+      const child = spawn(process.execPath, [cli, 'sql', '-o', 'csv', '-f', valuesFile], {
+        cwd: repo,
+        env: { ...process.env, LAKEHOUSE_HOME: home },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+      child.stdin.end('SELECT 1 AS one;\nSELECT count(*) AS n\n  FROM iceberg.demo.orders;\n');
+    });
+    expect(out.code, out.stderr).toBe(0);
+    // CSV rows end in CRLF, as RFC 4180 says.
+    expect(out.stdout).toBe('one\r\n1\r\nn\r\n15000\r\n');
   });
 
   it('down stops everything; up brings the table and its rows back', async () => {

@@ -5,7 +5,7 @@
 import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../cli/errors.js';
-import { isAlive, processStartTime } from './os-process.js';
+import { isRunning, processStartTime } from './os-process.js';
 
 export interface LockHolder {
   pid: number;
@@ -93,7 +93,8 @@ export function readLockHolder(stateDir: string, name: string): LockHolder | nul
 }
 
 function holderAlive(holder: LockHolder): boolean {
-  if (!isAlive(holder.pid)) return false;
+  // A lock holder that died but is not reaped yet (a zombie) holds nothing.
+  if (!isRunning(holder.pid)) return false;
   if (holder.procStart === null) return true;
   const now = processStartTime(holder.pid);
   return now === null || now === holder.procStart;

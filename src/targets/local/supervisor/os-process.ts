@@ -15,6 +15,14 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Alive and not a zombie: a dead process its parent has not reaped yet holds nothing. */
+export function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  const stat = readProcFile(pid, 'stat');
+  if (stat === null) return true; // no /proc: trust kill()
+  return !['Z', 'X'].includes(statField(stat, 0) ?? '');
+}
+
 /**
  * The kernel's start time of the process (clock ticks since boot). With the pid it identifies a
  * process for good: a recycled pid has a different start time.
