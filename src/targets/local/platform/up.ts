@@ -17,6 +17,7 @@ import { ensureSecrets, secretsFile, type PlatformSecrets } from '../secrets.js'
 import {
   acquireLock,
   ensureSupervisor,
+  supervisorLaunchCommand,
   readDesiredSpecs,
   waitForHealthy,
   writeDesiredSpecs,
@@ -64,18 +65,6 @@ function baseEnv(): Record<string, string> {
     if (value) env[key] = value;
   }
   return env;
-}
-
-/** The supervisor's command line: this CLI, so it runs the same code as `up`. */
-export function supervisorLaunch(stateDir: string): string[] {
-  return [
-    process.execPath,
-    join(repoRoot, 'bin', 'lakehouse.js'),
-    'supervisor',
-    'run',
-    '--state-dir',
-    stateDir,
-  ];
 }
 
 /** Refuses to start a process whose port another program holds, naming the key to change. */
@@ -153,7 +142,7 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     const observability = await writeObservability(values, env, stateDir);
 
     const supervisorStep = progress.step('Start the supervisor');
-    const client = await ensureSupervisor({ stateDir, launch: supervisorLaunch(stateDir) });
+    const client = await ensureSupervisor({ stateDir, launch: supervisorLaunchCommand(stateDir) });
     supervisorStep.done();
 
     const before = await client.status();
