@@ -1,17 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+// The AWS SDK's notice that releases after January 2027 need Node 22 (bin/lakehouse.js does the same).
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          env,
           include: ['tests/unit/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          env,
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 120_000,
@@ -24,6 +29,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          env,
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           // A whole platform (Trino's JVMs included) on two cores: one file at a time, long timeouts.
