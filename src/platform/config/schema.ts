@@ -156,7 +156,14 @@ const observability = strict({
 
 const airflow = strict({
   enabled: bool().default(false),
+  // The API server (UI, REST API, and the execution API the task workers call).
   port: port().default(8085),
+  // The scheduler's own liveness endpoint (Airflow's default port); the supervisor probes it.
+  schedulerHealthPort: port().default(8974),
+  // Must equal the version pipelines/requirements-airflow.txt pins: that file is what installs.
+  version: pattern(/^\d+\.\d+\.\d+$/, 'a release like 3.3.2').default(versions.airflow.version),
+  // Task instances run at once; each is a Python process, so this bounds Airflow's memory.
+  parallelism: intIn(1, 64).default(4),
 });
 
 const retention = strict({

@@ -3,15 +3,43 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
+const airflowSecrets = z.object({
+  /** The `admin` user's password (SimpleAuthManager). */
+  adminPassword: z.string().min(16),
+  /** Signs the API server's JWTs, for users and for task workers alike. */
+  jwtSecret: z.string().min(32),
+  /** The API server's session secret. */
+  apiSecretKey: z.string().min(32),
+  /** Encrypts connection passwords and variables in the metadata database. */
+  fernetKey: z.string().length(44),
+});
+
 /** Credentials generated once per installation; never MinIO's defaults, never printed. */
 const secretsSchema = z.object({
   minio: z.object({ rootUser: z.string().min(3), rootPassword: z.string().min(16) }),
+  airflow: airflowSecrets,
 });
+
+/**
+ * What may be on disk: installations older than a section lack it, and get it generated on their
+ * next read (never regenerated once written: Airflow's database is encrypted with its fernet key).
+ */
+const storedSchema = secretsSchema.extend({ airflow: airflowSecrets.optional() });
 
 export type PlatformSecrets = z.infer<typeof secretsSchema>;
 
 export function secretsFile(stateDir: string): string {
   return join(stateDir, 'secrets', 'credentials.json');
+}
+
+function generateAirflow(): PlatformSecrets['airflow'] {
+  return {
+    adminPassword: randomBytes(18).toString('base64url'),
+    jwtSecret: randomBytes(32).toString('base64url'),
+    apiSecretKey: randomBytes(32).toString('base64url'),
+    // Fernet wants exactly 32 bytes in URL-safe base64 with padding.
+    fernetKey: randomBytes(32).toString('base64').replace(/\+/g, '-').replace(/\//g, '_'),
+  };
 }
 
 function generate(): PlatformSecrets {
@@ -20,6 +48,7 @@ function generate(): PlatformSecrets {
       rootUser: `lakehouse-${randomBytes(4).toString('hex')}`,
       rootPassword: randomBytes(24).toString('base64url'),
     },
+    airflow: generateAirflow(),
   };
 }
 
@@ -34,20 +63,29 @@ export async function ensureSecrets(stateDir: string): Promise<PlatformSecrets> 
     throw err;
   });
   if (text !== undefined) {
-    const parsed = secretsSchema.safeParse(JSON.parse(text));
+    const parsed = storedSchema.safeParse(JSON.parse(text));
     if (!parsed.success) {
       throw new Error(
         `${file} is not a valid credentials file; restore it from a backup (data written with the old credentials needs them)`,
       );
     }
     await chmod(file, 0o600);
-    return parsed.data;
+    if (parsed.data.airflow) return { ...parsed.data, airflow: parsed.data.airflow };
+    // An installation from before Airflow: keep every existing secret, add the new section.
+    const upgraded: PlatformSecrets = { ...parsed.data, airflow: generateAirflow() };
+    await writeSecrets(stateDir, upgraded);
+    return upgraded;
   }
   const secrets = generate();
+  await writeSecrets(stateDir, secrets);
+  return secrets;
+}
+
+async function writeSecrets(stateDir: string, secrets: PlatformSecrets): Promise<void> {
+  const file = secretsFile(stateDir);
   await mkdir(join(stateDir, 'secrets'), { recursive: true, mode: 0o700 });
   await chmod(join(stateDir, 'secrets'), 0o700);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, file);
-  return secrets;
 }

@@ -101,7 +101,13 @@ describe('defaults', () => {
       version: '2.42',
     });
     expect(v.observability.alertmanager).toMatchObject({ port: 9093, version: '0.25' });
-    expect(v.airflow).toEqual({ enabled: false, port: 8085 });
+    expect(v.airflow).toEqual({
+      enabled: false,
+      port: 8085,
+      schedulerHealthPort: 8974,
+      version: '3.3.2',
+      parallelism: 4,
+    });
     expect(v.retention).toEqual({
       snapshots: '7d',
       minSnapshotsToKeep: 1,

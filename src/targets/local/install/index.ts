@@ -19,3 +19,10 @@ export {
 } from './trino.js';
 export { ensurePythonEnv, pythonRequirements, type PythonEnvOptions } from './python.js';
 export { formatDuration, type InstallOptions, type Progress } from './progress.js';
+export {
+  airflowRequirementsFile,
+  ensureAirflowEnv,
+  pinnedAirflowVersion,
+  type AirflowEnv,
+  type AirflowEnvOptions,
+} from './airflow.js';

@@ -32,5 +32,7 @@ export function platformEndpoints(values: LakehouseValues): Endpoint[] {
       what: 'Trino (UI and API)',
       url: url(values.trino.coordinator.port),
     });
+  if (values.airflow.enabled)
+    out.push({ component: 'airflow', what: 'Airflow (UI and API)', url: url(values.airflow.port) });
   return out;
 }

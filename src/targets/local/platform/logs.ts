@@ -7,6 +7,7 @@ const ALIASES: Record<string, string> = {
   trino: 'trino-coordinator',
   catalog: 'iceberg-catalog',
   iceberg_catalog: 'iceberg-catalog',
+  airflow: 'airflow-api-server',
 };
 
 export function resolveLogFile(stateDir: string, name: string, known: string[]): string {

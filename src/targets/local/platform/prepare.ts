@@ -3,6 +3,7 @@ import type { LakehouseValues } from '../../../platform/config/index.js';
 import { repoRoot } from '../../../platform/paths.js';
 import { versions } from '../../../platform/versions.js';
 import {
+  ensureAirflowEnv,
   ensureJavaRuntime,
   ensureMinio,
   ensureTrinoCli,
@@ -18,7 +19,10 @@ import {
 import type { PlatformSecrets } from '../secrets.js';
 import { renderTrinoNode, writeTrinoFiles, type TrinoCatalog } from '../trino/index.js';
 import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
-import type { InstalledComponents } from './specs.js';
+import { airflowDagsFolder, type InstalledComponents } from './specs.js';
+import { airflowPaths, writeAdminCredentials } from '../airflow/index.js';
+import { UserError } from '../../../cli/errors.js';
+import { mkdir } from 'node:fs/promises';
 
 /** One install step `up` shows as a line of its own. */
 export interface InstallStep {
@@ -86,7 +90,37 @@ export function installSteps(
       },
     });
   }
+  if (values.airflow.enabled) {
+    steps.push({
+      label: `Airflow ${values.airflow.version}`,
+      run: async (onProgress) => {
+        const env = await ensureAirflowEnv({ onProgress });
+        if (env.version !== values.airflow.version) {
+          throw new UserError(
+            `airflow.version is ${values.airflow.version} but ${versions.airflow.requirementsFile} pins apache-airflow ${env.version}`,
+            `set airflow.version to ${env.version}, or regenerate ${versions.airflow.requirementsFile} (pip freeze of a venv with the wanted release)`,
+          );
+        }
+        installed.airflow = env;
+      },
+    });
+  }
   return steps;
+}
+
+/**
+ * Airflow's files before its processes start: the admin password where SimpleAuthManager reads
+ * it, and the DAG folder (Airflow refuses a missing one).
+ */
+export async function writeAirflowFiles(
+  layout: PlatformLayout,
+  secrets: PlatformSecrets,
+): Promise<void> {
+  await writeAdminCredentials(
+    airflowPaths(layout.stateDir).adminCredentials,
+    secrets.airflow.adminPassword,
+  );
+  await mkdir(airflowDagsFolder(), { recursive: true });
 }
 
 /** Writes every node's Trino configuration: `iceberg` (our catalog on MinIO) and `tpch`. */

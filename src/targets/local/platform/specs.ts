@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import type { ComponentName, ProcessSpec } from '../process-spec.js';
 import type { PlatformSecrets } from '../secrets.js';
@@ -9,6 +9,14 @@ import {
   type ObservabilityPaths,
 } from '../observability/index.js';
 import { trinoLaunch } from '../trino/index.js';
+import {
+  airflowEnv,
+  airflowPaths,
+  airflowProcessSpecs,
+  trinoConnectionUri,
+} from '../airflow/index.js';
+import type { AirflowEnv } from '../install/index.js';
+import { repoRoot } from '../../../platform/paths.js';
 import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
 
 /** What the installers produced: the binaries and runtimes the processes run. */
@@ -20,6 +28,7 @@ export interface InstalledComponents {
   trinoServer?: string;
   prometheus?: string;
   alertmanager?: string;
+  airflow?: AirflowEnv;
 }
 
 export interface SpecInput {
@@ -38,6 +47,38 @@ function need<T>(value: T | undefined, what: string): T {
   if (value === undefined)
     throw new Error(`internal: ${what} was not installed before building specs`);
   return value;
+}
+
+/** The environment of Airflow's processes and of its one-shot database steps. */
+export function airflowProcessEnv(
+  values: LakehouseValues,
+  layout: PlatformLayout,
+  secrets: PlatformSecrets,
+  airflow: AirflowEnv,
+  baseEnv: Record<string, string>,
+): Record<string, string> {
+  return airflowEnv({
+    paths: airflowPaths(layout.stateDir),
+    venvBin: dirname(airflow.python),
+    dagsFolder: airflowDagsFolder(),
+    port: values.airflow.port,
+    schedulerHealthPort: values.airflow.schedulerHealthPort,
+    parallelism: values.airflow.parallelism,
+    secrets: secrets.airflow,
+    baseEnv,
+  });
+}
+
+/** DAGs are loaded from the repository, so a DAG edited there is picked up without a deploy. */
+export const airflowDagsFolder = (): string => join(repoRoot, 'pipelines', 'dags');
+
+/** `trino_default`: the platform's Trino coordinator, catalog `iceberg`, user `lakehouse`. */
+export function airflowTrinoConnUri(values: LakehouseValues): string {
+  return trinoConnectionUri({
+    port: values.trino.coordinator.port,
+    user: 'lakehouse',
+    catalog: 'iceberg',
+  });
 }
 
 /** The catalog's database URL from `icebergCatalog.database` (`sqlite` = a file in the state dir). */
@@ -205,6 +246,21 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
       specs.push(node(trinoWorker(i), values.trino.workers.basePort + i, [TRINO_COORDINATOR]));
     }
     out.set('trino', specs);
+  }
+
+  if (values.airflow.enabled) {
+    const airflow = need(installed.airflow, 'Airflow');
+    out.set(
+      'airflow',
+      airflowProcessSpecs({
+        airflow: airflow.airflow,
+        version: airflow.version,
+        port: values.airflow.port,
+        schedulerHealthPort: values.airflow.schedulerHealthPort,
+        env: airflowProcessEnv(values, layout, secrets, airflow, baseEnv),
+        cwd: airflowPaths(layout.stateDir).home,
+      }),
+    );
   }
   return out;
 }

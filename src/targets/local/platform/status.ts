@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import { versions } from '../../../platform/versions.js';
-import { goBinaryPath } from '../install/index.js';
+import { join } from 'node:path';
+import { cacheRoot, goBinaryPath } from '../install/index.js';
+import {
+  AIRFLOW_API_SERVER,
+  AIRFLOW_DAG_PROCESSOR,
+  AIRFLOW_SCHEDULER,
+  AIRFLOW_TRIGGERER,
+} from '../airflow/index.js';
 import { trinoCacheDir } from '../install/trino.js';
 import { ALERTMANAGER_BINARY, PROMETHEUS_BINARY } from '../observability/index.js';
 import type { ComponentName, ProcessStatus } from '../process-spec.js';
@@ -93,6 +100,18 @@ function expectedProcesses(values: LakehouseValues): Expected[] {
         ports: [values.trino.workers.basePort + i],
         installed,
       });
+    }
+  }
+  if (values.airflow.enabled) {
+    const installed = () => existsSync(join(cacheRoot(), 'airflow'));
+    const { port, schedulerHealthPort, version } = values.airflow;
+    for (const [name, ports] of [
+      [AIRFLOW_API_SERVER, [port]],
+      [AIRFLOW_SCHEDULER, [schedulerHealthPort]],
+      [AIRFLOW_DAG_PROCESSOR, []],
+      [AIRFLOW_TRIGGERER, []],
+    ] as const) {
+      out.push({ name, component: 'airflow', version, ports: [...ports], installed });
     }
   }
   return out;

@@ -27,8 +27,19 @@ import { activeWorkers, isReady, TrinoClient } from '../trino/index.js';
 import { ensureBucket } from './bucket.js';
 import { platformEndpoints, type Endpoint } from './endpoints.js';
 import { platformLayout } from './layout.js';
-import { installSteps, writeObservability, writeTrinoConfig } from './prepare.js';
-import { buildProcessSpecs, type InstalledComponents } from './specs.js';
+import {
+  installSteps,
+  writeAirflowFiles,
+  writeObservability,
+  writeTrinoConfig,
+} from './prepare.js';
+import {
+  airflowProcessEnv,
+  airflowTrinoConnUri,
+  buildProcessSpecs,
+  type InstalledComponents,
+} from './specs.js';
+import { airflowPaths, prepareAirflowDatabase } from '../airflow/index.js';
 import { UserError } from '../../../cli/errors.js';
 import type { Progress } from '../../../lib/index.js';
 
@@ -44,6 +55,8 @@ export interface UpResult {
   changed: boolean;
   endpoints: Endpoint[];
   credentialsFile: string;
+  /** Airflow's admin login (user `admin`), when Airflow is enabled. */
+  airflowCredentialsFile?: string;
   processes: ProcessStatus[];
 }
 
@@ -140,6 +153,7 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     const secrets = await ensureSecrets(stateDir);
     if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);
     const observability = await writeObservability(values, env, stateDir);
+    if (values.airflow.enabled) await writeAirflowFiles(layout, secrets);
 
     const supervisorStep = progress.step('Start the supervisor');
     const client = await ensureSupervisor({ stateDir, launch: supervisorLaunchCommand(stateDir) });
@@ -155,19 +169,54 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
       observability,
       baseEnv: baseEnv(),
     });
-    const changed = await startInOrder(client, stateDir, specs, values, secrets, progress);
+    const beforeStart: BeforeStart = {};
+    const airflow = installed.airflow;
+    if (airflow) {
+      beforeStart.airflow = async () => {
+        const step = progress.step("Prepare Airflow's database (db migrate, trino_default)");
+        try {
+          const what = await prepareAirflowDatabase({
+            python: airflow.python,
+            airflow: airflow.airflow,
+            env: airflowProcessEnv(values, layout, secrets, airflow, baseEnv()),
+            paths: airflowPaths(stateDir),
+            trinoConnUri: airflowTrinoConnUri(values),
+          });
+          step.done(what);
+          return what.startsWith('created') || what.startsWith('updated');
+        } catch (err) {
+          step.fail((err as Error).message.split('\n')[0] ?? 'failed');
+          throw err;
+        }
+      };
+    }
+    const changed = await startInOrder(
+      client,
+      stateDir,
+      specs,
+      values,
+      secrets,
+      progress,
+      beforeStart,
+    );
 
     const processes = await client.status();
     return {
       changed,
       endpoints: platformEndpoints(values),
       credentialsFile: secretsFile(stateDir),
+      ...(values.airflow.enabled
+        ? { airflowCredentialsFile: airflowPaths(stateDir).adminCredentials }
+        : {}),
       processes,
     };
   } finally {
     lock.release();
   }
 }
+
+/** One-shot work before a component's processes start; true when it changed something. */
+type BeforeStart = Partial<Record<ComponentName, () => Promise<boolean>>>;
 
 async function startInOrder(
   client: SupervisorClient,
@@ -176,6 +225,7 @@ async function startInOrder(
   values: LakehouseValues,
   secrets: PlatformSecrets,
   progress: Progress,
+  beforeStart: BeforeStart = {},
 ): Promise<boolean> {
   // Components not reached yet keep the spec they run with, so re-running `up` on a live
   // platform restarts a changed component only when its turn comes, after its dependencies.
@@ -187,6 +237,8 @@ async function startInOrder(
     const componentSpecs = specs.get(component);
     if (!componentSpecs) continue;
     reached.add(component);
+    const prepare = beforeStart[component];
+    if (prepare) changed = (await prepare()) || changed;
     const desired = [
       ...[...specs.entries()].filter(([c]) => reached.has(c)).flatMap(([, s]) => s),
       ...previous.filter((p) => !reached.has(p.component) && newNames.has(p.name)),

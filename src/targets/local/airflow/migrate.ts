@@ -1,0 +1,67 @@
+import { mkdir } from 'node:fs/promises';
+import { run } from '../install/run.js';
+import { UserError } from '../../../cli/errors.js';
+import type { AirflowPaths } from './config.js';
+
+/**
+ * Upserts `trino_default` into the metadata database, where the UI and the REST API see it (a
+ * connection from an AIRFLOW_CONN_* variable would be invisible to both). The URI comes in the
+ * environment, never on the command line, since a later issue may give Trino a password.
+ */
+const UPSERT_CONNECTION = `
+import os
+from airflow.models.connection import Connection
+from airflow.utils.session import create_session
+wanted = Connection(conn_id="trino_default", uri=os.environ["LAKEHOUSE_TRINO_CONN_URI"])
+with create_session() as session:
+    current = session.query(Connection).filter(Connection.conn_id == "trino_default").one_or_none()
+    if current is None:
+        session.add(wanted)
+        print("created trino_default")
+    elif current.get_uri() != wanted.get_uri():
+        session.delete(current)
+        session.flush()
+        session.add(wanted)
+        print("updated trino_default")
+`;
+
+/**
+ * `airflow db migrate` (idempotent: a no-op on a current schema) and the `trino_default`
+ * connection, before any Airflow process starts; returns what changed in one line.
+ */
+export async function prepareAirflowDatabase(opts: {
+  python: string;
+  airflow: string;
+  env: Record<string, string>;
+  paths: AirflowPaths;
+  trinoConnUri: string;
+}): Promise<string> {
+  await mkdir(opts.paths.home, { recursive: true });
+  await mkdir(opts.paths.logs, { recursive: true });
+  const migrate = await run(opts.airflow, ['db', 'migrate'], {
+    env: opts.env,
+    cwd: opts.paths.home,
+    timeoutMs: 600_000,
+    tailLines: 20,
+  });
+  if (migrate.code !== 0) {
+    throw new UserError(
+      `airflow db migrate failed:\n${migrate.tail}`,
+      `fix what the output says; the database is ${opts.paths.database}`,
+    );
+  }
+  const conn = await run(opts.python, ['-c', UPSERT_CONNECTION], {
+    env: { ...opts.env, LAKEHOUSE_TRINO_CONN_URI: opts.trinoConnUri },
+    cwd: opts.paths.home,
+    timeoutMs: 300_000,
+    tailLines: 20,
+  });
+  if (conn.code !== 0) {
+    throw new UserError(
+      `provisioning the trino_default connection failed:\n${conn.tail}`,
+      `see the output above; the database is ${opts.paths.database}`,
+    );
+  }
+  const changed = conn.tail.split('\n').find((l) => /^(created|updated) trino_default$/.test(l));
+  return changed ?? 'database current, trino_default as configured';
+}
