@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitError, UserError } from './errors.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
+import { registerDagsCommands } from './dags.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
 import { ConfigError } from '../platform/config/index.js';
@@ -17,6 +18,7 @@ function buildProgram(): Command {
   registerCatalogCommands(program);
   registerPlatformCommands(program);
   registerCheckCommand(program);
+  registerDagsCommands(program);
   registerSupervisorCommands(program);
   return program;
 }

@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
 /**
  * A small client for Airflow 3's REST API (v2) behind SimpleAuthManager: a JWT from
  * `POST /auth/token` ({username, password} as JSON, answered 201 {access_token}), then bearer
@@ -308,21 +305,4 @@ export class AirflowClient {
       stackTrace: str(e['stack_trace']),
     }));
   }
-}
-
-/**
- * The admin login the platform generates: SimpleAuthManager's passwords file
- * `<state>/secrets/airflow-admin.json`, `{"admin": "<password>"}` (mode 0600).
- * Stand-in until the Airflow component's own `readAdminCredentials` is on main; same file, same
- * format, so switching is a one-line change.
- */
-export async function readAirflowAdmin(
-  stateDir: string,
-): Promise<{ username: string; password: string; file: string }> {
-  const file = join(stateDir, 'secrets', 'airflow-admin.json');
-  const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
-  const password =
-    typeof parsed === 'object' && parsed !== null ? (parsed as Json)['admin'] : undefined;
-  if (typeof password !== 'string') throw new Error(`${file} holds no password for admin`);
-  return { username: 'admin', password, file };
 }
