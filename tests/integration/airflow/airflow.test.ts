@@ -29,9 +29,10 @@ let trinoPort: number;
 let upRun: Run;
 let upMs: number;
 
+/** Runs the CLI against the test's state directory; `withValues` adds `-f <values>`. */
 function lakehouse(args: string[], timeoutMs = 600_000): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cli, ...args, '-f', valuesFile], {
+    const child = spawn(process.execPath, [cli, ...args], {
       cwd: repo,
       env: { ...process.env, LAKEHOUSE_HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,6 +49,8 @@ function lakehouse(args: string[], timeoutMs = 600_000): Promise<Run> {
     });
   });
 }
+
+const withValues = (args: string[]): string[] => [...args, '-f', valuesFile];
 
 interface StatusJson {
   processes: Array<{ name: string; state: string; health: string; pid: number | null }>;
@@ -81,14 +84,16 @@ beforeAll(async () => {
     ].join('\n'),
   );
   const started = Date.now();
-  upRun = await lakehouse(['up']);
+  upRun = await lakehouse(withValues(['up']));
   upMs = Date.now() - started;
   say(`lakehouse up took ${(upMs / 1000).toFixed(1)} s (venv cached)`);
 }, 900_000);
 
 afterAll(async () => {
   if (home) {
-    await lakehouse(['down', '--purge', '--yes'], 120_000).catch(() => undefined);
+    // `down` must succeed before the directory goes: it holds the supervisor's socket.
+    const down = await lakehouse(['down', '--purge', '--yes'], 120_000);
+    if (down.code !== 0) console.error(`[airflow] lakehouse down failed:\n${down.stderr}`);
     rmSync(home, { recursive: true, force: true });
   }
 }, 180_000);
@@ -103,7 +108,7 @@ describe('Airflow under lakehouse up', () => {
   });
 
   it('runs all four processes, healthy', async () => {
-    const run = await lakehouse(['status', '-o', 'json']);
+    const run = await lakehouse(withValues(['status', '-o', 'json']));
     expect(run.code, run.stderr).toBe(0);
     const status = JSON.parse(run.stdout) as StatusJson;
     for (const name of PROCESSES) {
@@ -161,7 +166,7 @@ describe('Airflow under lakehouse up', () => {
   });
 
   it('a second up changes nothing', async () => {
-    const again = await lakehouse(['up']);
+    const again = await lakehouse(withValues(['up']));
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('nothing changed');
   });
