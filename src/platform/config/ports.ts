@@ -51,6 +51,23 @@ export function configuredPorts(values: LakehouseValues): PortUse[] {
       });
     }
   }
-  if (airflow.enabled) out.push({ key: 'airflow.port', port: airflow.port, owner: 'airflow' });
+  if (airflow.enabled) {
+    out.push({ key: 'airflow.port', port: airflow.port, owner: 'airflow' });
+    out.push({
+      key: 'airflow.schedulerHealthPort',
+      port: airflow.schedulerHealthPort,
+      owner: 'airflow scheduler health',
+    });
+    out.push({
+      key: 'airflow.workerLogServerPort',
+      port: airflow.workerLogServerPort,
+      owner: 'airflow worker log server',
+    });
+    out.push({
+      key: 'airflow.triggererLogServerPort',
+      port: airflow.triggererLogServerPort,
+      owner: 'airflow triggerer log server',
+    });
+  }
   return out;
 }

@@ -160,6 +160,10 @@ const airflow = strict({
   port: port().default(8085),
   // The scheduler's own liveness endpoint (Airflow's default port); the supervisor probes it.
   schedulerHealthPort: port().default(8974),
+  // Where the scheduler's and the triggerer's log servers listen (Airflow's defaults): set
+  // them per instance, or two platforms on one machine collide.
+  workerLogServerPort: port().default(8793),
+  triggererLogServerPort: port().default(8794),
   // Must equal the version pipelines/requirements-airflow.txt pins: that file is what installs.
   version: pattern(/^\d+\.\d+\.\d+$/, 'a release like 3.3.2').default(versions.airflow.version),
   // Task instances run at once; each is a Python process, so this bounds Airflow's memory.

@@ -70,6 +70,8 @@ beforeAll(async () => {
   port = await findFreePort();
   trinoPort = await findFreePort();
   const schedulerHealthPort = await findFreePort();
+  const workerLogServerPort = await findFreePort();
+  const triggererLogServerPort = await findFreePort();
   valuesFile = join(home, 'values.yaml');
   writeFileSync(
     valuesFile,
@@ -79,7 +81,7 @@ beforeAll(async () => {
       'icebergCatalog: { enabled: false }',
       `trino: { enabled: false, coordinator: { port: ${trinoPort} } }`,
       'observability: { prometheus: { enabled: false }, alertmanager: { enabled: false } }',
-      `airflow: { enabled: true, port: ${port}, schedulerHealthPort: ${schedulerHealthPort} }`,
+      `airflow: { enabled: true, port: ${port}, schedulerHealthPort: ${schedulerHealthPort}, workerLogServerPort: ${workerLogServerPort}, triggererLogServerPort: ${triggererLogServerPort} }`,
       '',
     ].join('\n'),
   );

@@ -105,6 +105,8 @@ describe('defaults', () => {
       enabled: false,
       port: 8085,
       schedulerHealthPort: 8974,
+      workerLogServerPort: 8793,
+      triggererLogServerPort: 8794,
       version: '3.3.2',
       parallelism: 4,
     });
@@ -332,6 +334,9 @@ describe('configuredPorts', () => {
       '8090 trino.workers.basePort trino worker 1',
       '8091 trino.workers.basePort trino worker 2',
       '8085 airflow.port airflow',
+      '8974 airflow.schedulerHealthPort airflow scheduler health',
+      '8793 airflow.workerLogServerPort airflow worker log server',
+      '8794 airflow.triggererLogServerPort airflow triggerer log server',
     ]);
   });
 });

@@ -23,6 +23,8 @@ export interface AirflowEnvInput {
   dagsFolder: string;
   port: number;
   schedulerHealthPort: number;
+  workerLogServerPort: number;
+  triggererLogServerPort: number;
   parallelism: number;
   secrets: { jwtSecret: string; apiSecretKey: string; fernetKey: string };
   baseEnv: Record<string, string>;
@@ -67,6 +69,8 @@ export function airflowEnv(input: AirflowEnvInput): Record<string, string> {
     AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: 'True',
     AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST: '127.0.0.1',
     AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT: String(input.schedulerHealthPort),
+    AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT: String(input.workerLogServerPort),
+    AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT: String(input.triggererLogServerPort),
     // Re-list the DAG folder every 60 s (not 300), parse files at most every 30 s, one parser.
     AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '60',
     AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '30',

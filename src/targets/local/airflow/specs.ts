@@ -11,6 +11,9 @@ export interface AirflowSpecInput {
   version: string;
   port: number;
   schedulerHealthPort: number;
+  /** Ports of the scheduler's and the triggerer's task-log servers: listed so `up` knows they are ours. */
+  workerLogServerPort: number;
+  triggererLogServerPort: number;
   env: Record<string, string>;
   cwd: string;
 }
@@ -47,7 +50,7 @@ export function airflowProcessSpecs(input: AirflowSpecInput): ProcessSpec[] {
       ...common,
       name: AIRFLOW_SCHEDULER,
       args: ['scheduler'],
-      ports: [input.schedulerHealthPort],
+      ports: [input.schedulerHealthPort, input.workerLogServerPort],
       health: { url: `http://127.0.0.1:${input.schedulerHealthPort}/health` },
       dependsOn: [AIRFLOW_API_SERVER],
     },
@@ -63,7 +66,7 @@ export function airflowProcessSpecs(input: AirflowSpecInput): ProcessSpec[] {
       ...common,
       name: AIRFLOW_TRIGGERER,
       args: ['triggerer'],
-      ports: [],
+      ports: [input.triggererLogServerPort],
       health: { url: apiHealth },
       dependsOn: [AIRFLOW_API_SERVER],
     },

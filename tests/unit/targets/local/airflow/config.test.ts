@@ -25,6 +25,8 @@ function env() {
     dagsFolder: '/repo/pipelines/dags',
     port: 8085,
     schedulerHealthPort: 8974,
+    workerLogServerPort: 18793,
+    triggererLogServerPort: 18794,
     parallelism: 4,
     secrets,
     baseEnv: { PATH: '/usr/bin', HOME: '/root' },
@@ -48,6 +50,8 @@ describe('airflowEnv', () => {
       AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: '/state/secrets/airflow-admin.json',
       AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST: '127.0.0.1',
       AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT: '8974',
+      AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT: '18793',
+      AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT: '18794',
       HOME: '/root',
     });
     expect(e['PATH']).toBe('/cache/airflow/abc/bin:/usr/bin');
@@ -79,6 +83,8 @@ describe('airflowProcessSpecs', () => {
     version: '3.3.2',
     port: 8085,
     schedulerHealthPort: 8974,
+    workerLogServerPort: 8793,
+    triggererLogServerPort: 8794,
     env: { A: 'b' },
     cwd: '/state/airflow',
   });
@@ -100,7 +106,7 @@ describe('airflowProcessSpecs', () => {
 
   it('probes the scheduler on its own health server', () => {
     expect(specs[1]?.health.url).toBe('http://127.0.0.1:8974/health');
-    expect(specs[1]?.ports).toEqual([8974]);
+    expect(specs[1]?.ports).toEqual([8974, 8793]);
   });
 });
 
