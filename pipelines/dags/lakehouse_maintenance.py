@@ -27,10 +27,10 @@ from lakehouse_common.naming import TableName
 TRINO_CONN_ID = "trino_default"
 
 
-def _run(sql: str) -> None:
+def _run(sql: str | list[str]) -> None:
+    """Runs the statements in order on one connection (a SET SESSION holds for what follows)."""
     from airflow.providers.trino.hooks.trino import TrinoHook
 
-    print(sql)
     try:
         TrinoHook(trino_conn_id=TRINO_CONN_ID).run(sql)
     except Exception as err:  # The Trino client raises several types; all carry the message.

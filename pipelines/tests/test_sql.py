@@ -11,6 +11,7 @@ from lakehouse_common.ingest import (
     load_statements,
 )
 from lakehouse_common.maintenance import (
+    DISCOVER_SQL,
     MIN_RETENTION_HINT,
     duration_seconds,
     effective_snapshot_retention,
@@ -171,14 +172,22 @@ def test_min_snapshots_to_keep_raises_the_threshold() -> None:
 
 def test_maintenance_statements() -> None:
     assert optimize_sql(ORDERS) == 'ALTER TABLE "iceberg"."lakehouse"."orders" EXECUTE optimize'
-    assert expire_snapshots_sql(ORDERS, 7 * 86400) == (
+    assert expire_snapshots_sql(ORDERS, 7 * 86400) == [
+        "SET SESSION \"iceberg\".expire_snapshots_min_retention = '7d'",
         'ALTER TABLE "iceberg"."lakehouse"."orders" EXECUTE '
-        "expire_snapshots(retention_threshold => '7d')"
-    )
-    assert remove_orphan_files_sql(ORDERS, 3 * 86400).endswith(
-        "EXECUTE remove_orphan_files(retention_threshold => '3d')"
-    )
+        "expire_snapshots(retention_threshold => '7d')",
+    ]
+    assert remove_orphan_files_sql(ORDERS, 3 * 86400) == [
+        "SET SESSION \"iceberg\".remove_orphan_files_min_retention = '3d'",
+        'ALTER TABLE "iceberg"."lakehouse"."orders" EXECUTE '
+        "remove_orphan_files(retention_threshold => '3d')",
+    ]
     assert '"iceberg"."lakehouse"."orders$snapshots"' in snapshot_ages_sql(ORDERS)
+
+
+def test_discovery_skips_trinos_metadata_schemas() -> None:
+    assert "table_schema NOT IN ('information_schema', 'system')" in DISCOVER_SQL
+    assert "table_type = 'BASE TABLE'" in DISCOVER_SQL
 
 
 def test_min_retention_error_gets_a_fix() -> None:

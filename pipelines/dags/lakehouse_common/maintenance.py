@@ -9,7 +9,8 @@ Retention comes, key by key, from (first found wins):
      `LAKEHOUSE_RETENTION_MIN_SNAPSHOTS_TO_KEEP`, `LAKEHOUSE_RETENTION_ORPHAN_FILES`;
   3. the config schema's defaults: 7d, 1, 3d.
 Durations use the config's syntax (`30m`, `12h`, `7d`, `2w`, `1d12h`); Trino only knows single-unit
-durations up to days, so they are converted to seconds or whole days here.
+durations up to days, so they are converted to seconds or whole days here. Trino's own minimum
+retention (7d unless the catalog sets another) is lowered per session to the configured value.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lakehouse_common.naming import TableName, string_literal
+from lakehouse_common.naming import TableName, identifier, string_literal
 
 DEFAULTS = {"snapshots": "7d", "minSnapshotsToKeep": 1, "orphanFiles": "3d"}
 ENV_KEYS = {
@@ -106,9 +107,10 @@ def effective_snapshot_retention(
     return max(retention_seconds, float(int(ages[min_to_keep - 1]) + 1))
 
 
+# Trino lists its own metadata schemas as base tables too (`system.iceberg_tables`); skip them.
 DISCOVER_SQL = (
     "SELECT table_schema, table_name FROM \"iceberg\".\"information_schema\".\"tables\"\n"
-    "WHERE table_type = 'BASE TABLE' AND table_schema <> 'information_schema'\n"
+    "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('information_schema', 'system')\n"
     "ORDER BY table_schema, table_name"
 )
 
@@ -127,21 +129,34 @@ def optimize_sql(table: TableName) -> str:
     return f"ALTER TABLE {table.sql()} EXECUTE optimize"
 
 
-def expire_snapshots_sql(table: TableName, retention_seconds: float) -> str:
-    threshold = string_literal(trino_duration(retention_seconds))
-    return f"ALTER TABLE {table.sql()} EXECUTE expire_snapshots(retention_threshold => {threshold})"
+def _session_min_retention(table: TableName, procedure: str, threshold: str) -> str:
+    # Trino's `<procedure>_min_retention` (7d by default) guards against a typo'd short retention;
+    # the environment's `retention:` is the operator's deliberate policy, so this session allows
+    # exactly it, no less. Must run on the same connection as the ALTER TABLE that follows.
+    return f"SET SESSION {identifier(table.catalog)}.{procedure}_min_retention = {threshold}"
 
 
-def remove_orphan_files_sql(table: TableName, retention_seconds: float) -> str:
+def expire_snapshots_sql(table: TableName, retention_seconds: float) -> list[str]:
     threshold = string_literal(trino_duration(retention_seconds))
-    return f"ALTER TABLE {table.sql()} EXECUTE remove_orphan_files(retention_threshold => {threshold})"
+    return [
+        _session_min_retention(table, "expire_snapshots", threshold),
+        f"ALTER TABLE {table.sql()} EXECUTE expire_snapshots(retention_threshold => {threshold})",
+    ]
+
+
+def remove_orphan_files_sql(table: TableName, retention_seconds: float) -> list[str]:
+    threshold = string_literal(trino_duration(retention_seconds))
+    return [
+        _session_min_retention(table, "remove_orphan_files", threshold),
+        f"ALTER TABLE {table.sql()} EXECUTE remove_orphan_files(retention_threshold => {threshold})",
+    ]
 
 
 MIN_RETENTION_HINT = (
-    "Trino refuses retention shorter than its catalog's minimum (7d unless set): set "
-    "iceberg.expire_snapshots.min-retention and iceberg.remove_orphan_files.min-retention in "
-    "the iceberg catalog properties to at most the environment's retention.snapshots / "
-    "retention.orphanFiles"
+    "Trino refused the retention as shorter than its minimum: the session property set before "
+    "the statement should allow it; check the iceberg catalog's "
+    "iceberg.expire-snapshots.min-retention / iceberg.remove-orphan-files.min-retention and the "
+    "environment's retention.snapshots / retention.orphanFiles"
 )
 
 
