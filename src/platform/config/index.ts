@@ -29,3 +29,4 @@ export {
   type ToolFact,
   type ToolName,
 } from './preflight.js';
+export { durationSeconds } from './duration.js';

@@ -26,6 +26,8 @@ export interface AirflowEnvInput {
   workerLogServerPort: number;
   triggererLogServerPort: number;
   parallelism: number;
+  /** The environment's `retention:` values; the maintenance DAG reads them as a Variable. */
+  retention?: Record<string, string | number>;
   secrets: { jwtSecret: string; apiSecretKey: string; fernetKey: string };
   baseEnv: Record<string, string>;
 }
@@ -77,6 +79,9 @@ export function airflowEnv(input: AirflowEnvInput): Record<string, string> {
     AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES: '1',
     // Statsd/OpenTelemetry metrics come with the Prometheus scrape of Airflow (a later issue).
     AIRFLOW__METRICS__STATSD_ON: 'False',
+    ...(input.retention
+      ? { AIRFLOW_VAR_LAKEHOUSE_RETENTION: JSON.stringify(input.retention) }
+      : {}),
   };
 }
 

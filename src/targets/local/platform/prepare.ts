@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { LakehouseValues } from '../../../platform/config/index.js';
+import { durationSeconds, type LakehouseValues } from '../../../platform/config/index.js';
 import { repoRoot } from '../../../platform/paths.js';
 import { versions } from '../../../platform/versions.js';
 import {
@@ -137,6 +137,10 @@ export async function writeTrinoConfig(
       name: 'iceberg',
       connector: 'iceberg',
       restUri: `http://127.0.0.1:${values.icebergCatalog.port}`,
+      minRetentionSeconds: {
+        expireSnapshots: durationSeconds(values.retention.snapshots),
+        removeOrphanFiles: durationSeconds(values.retention.orphanFiles),
+      },
       s3: {
         endpoint: `http://127.0.0.1:${values.minio.ports.api}`,
         region: 'us-east-1',

@@ -66,6 +66,7 @@ export function airflowProcessEnv(
     workerLogServerPort: values.airflow.workerLogServerPort,
     triggererLogServerPort: values.airflow.triggererLogServerPort,
     parallelism: values.airflow.parallelism,
+    retention: values.retention,
     secrets: secrets.airflow,
     baseEnv,
   });

@@ -22,6 +22,12 @@ export type TrinoCatalog =
       warehouse?: string;
       /** A bearer token, when the catalog requires one. */
       token?: string;
+      /**
+       * The shortest retention `expire_snapshots` / `remove_orphan_files` accept, in seconds
+       * (Trino's default is 7 days): the environment's retention settings, so maintenance can
+       * use them.
+       */
+      minRetentionSeconds?: { expireSnapshots: number; removeOrphanFiles: number };
       s3: TrinoS3;
     };
 
@@ -112,6 +118,18 @@ function renderCatalog(catalog: TrinoCatalog): string {
       ? ([
           ['iceberg.rest-catalog.security', 'OAUTH2'],
           ['iceberg.rest-catalog.oauth2.token', catalog.token],
+        ] as const)
+      : []),
+    ...(catalog.minRetentionSeconds
+      ? ([
+          [
+            'iceberg.expire-snapshots.min-retention',
+            `${catalog.minRetentionSeconds.expireSnapshots}s`,
+          ],
+          [
+            'iceberg.remove-orphan-files.min-retention',
+            `${catalog.minRetentionSeconds.removeOrphanFiles}s`,
+          ],
         ] as const)
       : []),
     // Trino's own S3 client, not the legacy Hadoop one.

@@ -147,3 +147,26 @@ describe('admin credentials', () => {
     });
   });
 });
+
+describe('retention for the maintenance DAG', () => {
+  it('passes the environment retention as the lakehouse_retention Variable', () => {
+    const e = airflowEnv({
+      paths: airflowPaths('/state'),
+      venvBin: '/v/bin',
+      dagsFolder: '/repo/pipelines/dags',
+      port: 8085,
+      schedulerHealthPort: 8974,
+      workerLogServerPort: 8793,
+      triggererLogServerPort: 8794,
+      parallelism: 4,
+      retention: { snapshots: '7d', minSnapshotsToKeep: 1, orphanFiles: '3d' },
+      secrets: { jwtSecret: 'j', apiSecretKey: 's', fernetKey: 'f' },
+      baseEnv: {},
+    });
+    expect(JSON.parse(e['AIRFLOW_VAR_LAKEHOUSE_RETENTION'] ?? '')).toEqual({
+      snapshots: '7d',
+      minSnapshotsToKeep: 1,
+      orphanFiles: '3d',
+    });
+  });
+});

@@ -286,3 +286,17 @@ describe('sql output', () => {
     );
   });
 });
+
+describe('maintenance retention', () => {
+  it("lets expire_snapshots and remove_orphan_files use the environment's retention", () => {
+    const files = renderTrinoNode({
+      ...coordinator,
+      catalogs: [
+        { ...iceberg, minRetentionSeconds: { expireSnapshots: 604_800, removeOrphanFiles: 0 } },
+      ],
+    });
+    const props = files['etc/catalog/iceberg.properties'] ?? '';
+    expect(props).toContain('iceberg.expire-snapshots.min-retention=604800s\n');
+    expect(props).toContain('iceberg.remove-orphan-files.min-retention=0s\n');
+  });
+});
