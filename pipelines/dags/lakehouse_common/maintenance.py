@@ -67,11 +67,8 @@ def resolve_retention(variable: str | None, env: Mapping[str, str]) -> Retention
             raise ValueError(f"Variable lakehouse_retention is not JSON: {err}") from err
         if not isinstance(parsed, dict):
             raise ValueError("Variable lakehouse_retention must be a JSON object")
-        unknown = sorted(set(parsed) - set(DEFAULTS))
-        if unknown:
-            raise ValueError(
-                f"Variable lakehouse_retention has unknown keys {unknown}; allowed: {sorted(DEFAULTS)}"
-            )
+        # The Variable carries the whole `retention:` section (e.g. `backups` too); the config
+        # schema validated it, so keys this DAG does not use are ignored, not refused.
         from_variable = parsed
 
     def pick(key: str) -> object:
