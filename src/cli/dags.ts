@@ -221,6 +221,19 @@ async function connect(flags: DagFlags): Promise<AirflowClient> {
   return new Client({ baseUrl, username: admin.username, password: admin.password });
 }
 
+/**
+ * DAG import errors for `lakehouse status`: '' when there are none, when Airflow is off, or when
+ * it cannot be asked (status reports the processes either way).
+ */
+export async function importErrorsForStatus(env: string, values: string[]): Promise<string> {
+  try {
+    const client = await connect({ env, values, output: 'table' });
+    return renderImportErrors(await client.listImportErrors());
+  } catch {
+    return '';
+  }
+}
+
 /** Turns the client's typed errors into messages with a next step. */
 async function withApiErrors<T>(work: () => Promise<T>): Promise<T> {
   const { AirflowApiError, AirflowUnreachableError } =

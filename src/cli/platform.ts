@@ -150,6 +150,10 @@ export function registerPlatformCommands(program: Command): void {
           ? `supervisor pid ${status.supervisor.pid}\n`
           : 'platform is down (lakehouse up starts it)\n',
       );
+      if (values.airflow.enabled && status.supervisor.running) {
+        const { importErrorsForStatus } = await import('./dags.js');
+        process.stdout.write(await importErrorsForStatus(flags.env, flags.values));
+      }
     });
 
   withEnvOptions(

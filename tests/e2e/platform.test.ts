@@ -82,6 +82,10 @@ const EXPECTED = [
   'iceberg-catalog',
   'trino-coordinator',
   'trino-worker-1',
+  'airflow-api-server',
+  'airflow-scheduler',
+  'airflow-dag-processor',
+  'airflow-triggerer',
 ];
 
 describe('local platform end to end', () => {
@@ -96,6 +100,10 @@ describe('local platform end to end', () => {
       'worker',
       'prometheus',
       'alertmanager',
+      'airflow',
+      'airflowScheduler',
+      'airflowWorkerLogs',
+      'airflowTriggererLogs',
     ]) {
       ports[key] = await findFreePort();
     }
@@ -113,6 +121,7 @@ describe('local platform end to end', () => {
         'observability:',
         `  prometheus: { port: ${ports['prometheus']} }`,
         `  alertmanager: { port: ${ports['alertmanager']} }`,
+        `airflow: { port: ${ports['airflow']}, schedulerHealthPort: ${ports['airflowScheduler']}, workerLogServerPort: ${ports['airflowWorkerLogs']}, triggererLogServerPort: ${ports['airflowTriggererLogs']} }`,
         '',
       ].join('\n'),
     );

@@ -1,0 +1,166 @@
+/**
+ * The pipelines end to end on a real platform with Airflow: ingest into an Iceberg table through
+ * Trino, data quality passing and then failing on a corrupted row, and table maintenance expiring
+ * snapshots per the environment's retention. Driven through `lakehouse` as an operator would.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../src/lib/index.js';
+
+const repo = resolve(import.meta.dirname, '..', '..');
+const cli = join(repo, 'bin', 'lakehouse.js');
+const LOAD_DATE = '2026-11-20';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let home: string;
+let valuesFile: string;
+
+function lakehouse(args: string[], timeoutMs = 900_000): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: repo,
+      env: { ...process.env, LAKEHOUSE_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+const withValues = (args: string[]) => [...args, '-f', valuesFile];
+
+async function sqlJson(query: string): Promise<Array<Record<string, unknown>>> {
+  const run = await lakehouse(withValues(['sql', '-o', 'json', query]));
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+}
+
+const rowsOfDate = async () =>
+  (
+    await sqlJson(
+      `SELECT count(*) AS n FROM iceberg.lakehouse.orders WHERE load_date = DATE '${LOAD_DATE}'`,
+    )
+  )[0];
+
+/** Waits for the runs Airflow started on its own (data quality follows every ingest). */
+async function settle(dag: string): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const runs = await lakehouse(withValues(['dags', 'runs', dag, '-o', 'json']));
+    expect(runs.code, runs.stderr).toBe(0);
+    const states = (JSON.parse(runs.stdout) as Array<{ state: string }>).map((r) => r.state);
+    if (states.every((s) => s === 'success' || s === 'failed')) return;
+    await sleep(3000);
+  }
+}
+
+describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-pipelines-'));
+    const p: number[] = [];
+    for (let i = 0; i < 11; i++) p.push(await findFreePort());
+    valuesFile = join(home, 'values.yaml');
+    writeFileSync(
+      valuesFile,
+      [
+        `minio: { ports: { api: ${p[0]}, console: ${p[1]} } }`,
+        `icebergCatalog: { port: ${p[2]} }`,
+        `trino: { coordinator: { port: ${p[3]} }, workers: { count: 1, basePort: ${p[4]} } }`,
+        `observability: { prometheus: { port: ${p[5]} }, alertmanager: { port: ${p[6]} } }`,
+        `airflow: { enabled: true, port: ${p[7]}, schedulerHealthPort: ${p[8]}, workerLogServerPort: ${p[9]}, triggererLogServerPort: ${p[10]} }`,
+        // Short enough that maintenance in this test expires what the test created.
+        'retention: { snapshots: 1s, minSnapshotsToKeep: 1, orphanFiles: 1s }',
+        '',
+      ].join('\n'),
+    );
+    const up = await lakehouse(withValues(['up']));
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    expect(up.stdout).toContain('airflow-admin.json');
+  }, 1_200_000);
+
+  afterAll(async () => {
+    if (!home) return;
+    await lakehouse(['down', '--purge', '--yes'], 180_000);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('lists the three DAGs without import errors', async () => {
+    const list = await lakehouse(withValues(['dags', 'list', '-o', 'json']));
+    expect(list.code, list.stderr).toBe(0);
+    const listed = JSON.parse(list.stdout) as {
+      dags: Array<{ dag: { dagId: string } }>;
+      importErrors: unknown[];
+    };
+    expect(listed.importErrors).toEqual([]);
+    const ids = listed.dags.map((d) => d.dag.dagId).sort();
+    expect(ids).toEqual(['lakehouse_data_quality', 'lakehouse_ingest', 'lakehouse_maintenance']);
+  });
+
+  it('ingest loads the rows into the Iceberg table; a rerun of the same date leaves the same rows', async () => {
+    const conf = JSON.stringify({ load_date: LOAD_DATE });
+    const first = await lakehouse(
+      withValues(['dags', 'trigger', 'lakehouse_ingest', '--conf', conf, '--wait']),
+    );
+    expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
+    const [source] = await sqlJson('SELECT count(*) AS n FROM tpch.tiny.orders');
+    expect(await rowsOfDate()).toEqual(source);
+
+    const second = await lakehouse(
+      withValues(['dags', 'trigger', 'lakehouse_ingest', '--conf', conf, '--wait']),
+    );
+    expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(0);
+    expect(await rowsOfDate()).toEqual(source);
+    await settle('lakehouse_data_quality');
+  });
+
+  it('data quality passes on clean data and fails naming the check on a corrupted row', async () => {
+    const conf = JSON.stringify({ load_date: LOAD_DATE });
+    const clean = await lakehouse(
+      withValues(['dags', 'trigger', 'lakehouse_data_quality', '--conf', conf, '--wait']),
+    );
+    expect(clean.code, `${clean.stdout}\n${clean.stderr}`).toBe(0);
+
+    // A duplicate key, on purpose.
+    await sqlJson(
+      `INSERT INTO iceberg.lakehouse.orders SELECT * FROM iceberg.lakehouse.orders WHERE load_date = DATE '${LOAD_DATE}' AND orderkey = 1`,
+    );
+    const dirty = await lakehouse(
+      withValues(['dags', 'trigger', 'lakehouse_data_quality', '--conf', conf, '--wait']),
+    );
+    expect(dirty.code).toBe(1);
+    expect(`${dirty.stdout}\n${dirty.stderr}`).toContain('check unique_orderkey failed');
+  });
+
+  it('maintenance optimizes and expires snapshots per the retention', async () => {
+    const snapshots = async () =>
+      Number(
+        (await sqlJson('SELECT count(*) AS n FROM iceberg.lakehouse."orders$snapshots"'))[0]?.['n'],
+      );
+    const before = await snapshots();
+    expect(before).toBeGreaterThan(2);
+    await sleep(2000); // older than the 1 s retention
+    const run = await lakehouse(withValues(['dags', 'trigger', 'lakehouse_maintenance', '--wait']));
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(await snapshots()).toBe(1);
+    // The data is intact: the duplicate row of the previous test included.
+    const [source] = await sqlJson('SELECT count(*) + 1 AS n FROM tpch.tiny.orders');
+    expect(await rowsOfDate()).toEqual(source);
+  });
+});
