@@ -4,7 +4,7 @@
  * snapshots per the environment's retention. Driven through `lakehouse` as an operator would.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +23,7 @@ interface Run {
 
 let home: string;
 let valuesFile: string;
+let dagsFolder: string;
 
 function lakehouse(args: string[], timeoutMs = 900_000): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
@@ -76,6 +77,12 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
     home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-pipelines-'));
     const p: number[] = [];
     for (let i = 0; i < 11; i++) p.push(await findFreePort());
+    // A copy of the repository's DAGs, so a broken DAG file can be added without touching them.
+    dagsFolder = join(home, 'dags');
+    cpSync(join(repo, 'pipelines', 'dags'), dagsFolder, {
+      recursive: true,
+      filter: (src) => !src.includes('__pycache__'),
+    });
     valuesFile = join(home, 'values.yaml');
     writeFileSync(
       valuesFile,
@@ -84,7 +91,7 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
         `icebergCatalog: { port: ${p[2]} }`,
         `trino: { coordinator: { port: ${p[3]} }, workers: { count: 1, basePort: ${p[4]} } }`,
         `observability: { prometheus: { port: ${p[5]} }, alertmanager: { port: ${p[6]} } }`,
-        `airflow: { enabled: true, port: ${p[7]}, schedulerHealthPort: ${p[8]}, workerLogServerPort: ${p[9]}, triggererLogServerPort: ${p[10]} }`,
+        `airflow: { enabled: true, port: ${p[7]}, schedulerHealthPort: ${p[8]}, workerLogServerPort: ${p[9]}, triggererLogServerPort: ${p[10]}, dagsFolder: ${JSON.stringify(dagsFolder)} }`,
         // Short enough that maintenance in this test expires what the test created.
         'retention: { snapshots: 1s, minSnapshotsToKeep: 1, orphanFiles: 1s }',
         '',
@@ -111,6 +118,24 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
     expect(listed.importErrors).toEqual([]);
     const ids = listed.dags.map((d) => d.dag.dagId).sort();
     expect(ids).toEqual(['lakehouse_data_quality', 'lakehouse_ingest', 'lakehouse_maintenance']);
+  });
+
+  it('status shows a DAG file that fails to import', async () => {
+    writeFileSync(
+      join(dagsFolder, 'broken_dag.py'),
+      'from airflow.sdk import dag\n\nthis is not python\n',
+    );
+    const deadline = Date.now() + 240_000;
+    let out = '';
+    while (Date.now() < deadline) {
+      const run = await lakehouse(withValues(['status']));
+      out = run.stdout;
+      if (out.includes('broken_dag.py')) break;
+      await sleep(5000);
+    }
+    expect(out).toContain('failed to import');
+    expect(out).toContain('broken_dag.py');
+    rmSync(join(dagsFolder, 'broken_dag.py'));
   });
 
   it('ingest loads the rows into the Iceberg table; a rerun of the same date leaves the same rows', async () => {

@@ -166,6 +166,8 @@ const airflow = strict({
   triggererLogServerPort: port().default(8794),
   // Must equal the version pipelines/requirements-airflow.txt pins: that file is what installs.
   version: pattern(/^\d+\.\d+\.\d+$/, 'a release like 3.3.2').default(versions.airflow.version),
+  // Where the DAGs are: a path relative to the repository, or absolute.
+  dagsFolder: pattern(/^\S.*$/, 'a directory path').default('pipelines/dags'),
   // Task instances run at once; each is a Python process, so this bounds Airflow's memory.
   parallelism: intIn(1, 64).default(4),
 });

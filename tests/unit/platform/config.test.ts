@@ -107,6 +107,7 @@ describe('defaults', () => {
       schedulerHealthPort: 8974,
       workerLogServerPort: 8793,
       triggererLogServerPort: 8794,
+      dagsFolder: 'pipelines/dags',
       version: '3.3.2',
       parallelism: 4,
     });

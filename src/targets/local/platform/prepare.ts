@@ -113,6 +113,7 @@ export function installSteps(
  * it, and the DAG folder (Airflow refuses a missing one).
  */
 export async function writeAirflowFiles(
+  values: LakehouseValues,
   layout: PlatformLayout,
   secrets: PlatformSecrets,
 ): Promise<void> {
@@ -120,7 +121,7 @@ export async function writeAirflowFiles(
     airflowPaths(layout.stateDir).adminCredentials,
     secrets.airflow.adminPassword,
   );
-  await mkdir(airflowDagsFolder(), { recursive: true });
+  await mkdir(airflowDagsFolder(values), { recursive: true });
 }
 
 /** Writes every node's Trino configuration: `iceberg` (our catalog on MinIO) and `tpch`. */

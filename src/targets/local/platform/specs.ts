@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import type { ComponentName, ProcessSpec } from '../process-spec.js';
 import type { PlatformSecrets } from '../secrets.js';
@@ -60,7 +60,7 @@ export function airflowProcessEnv(
   return airflowEnv({
     paths: airflowPaths(layout.stateDir),
     venvBin: dirname(airflow.python),
-    dagsFolder: airflowDagsFolder(),
+    dagsFolder: airflowDagsFolder(values),
     port: values.airflow.port,
     schedulerHealthPort: values.airflow.schedulerHealthPort,
     workerLogServerPort: values.airflow.workerLogServerPort,
@@ -73,7 +73,9 @@ export function airflowProcessEnv(
 }
 
 /** DAGs are loaded from the repository, so a DAG edited there is picked up without a deploy. */
-export const airflowDagsFolder = (): string => join(repoRoot, 'pipelines', 'dags');
+/** `airflow.dagsFolder`, relative to the repository unless absolute. */
+export const airflowDagsFolder = (values: LakehouseValues): string =>
+  resolve(repoRoot, values.airflow.dagsFolder);
 
 /** `trino_default`: the platform's Trino coordinator, catalog `iceberg`, user `lakehouse`. */
 export function airflowTrinoConnUri(values: LakehouseValues): string {

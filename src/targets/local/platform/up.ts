@@ -153,7 +153,7 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     const secrets = await ensureSecrets(stateDir);
     if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);
     const observability = await writeObservability(values, env, stateDir);
-    if (values.airflow.enabled) await writeAirflowFiles(layout, secrets);
+    if (values.airflow.enabled) await writeAirflowFiles(values, layout, secrets);
 
     const supervisorStep = progress.step('Start the supervisor');
     const client = await ensureSupervisor({ stateDir, launch: supervisorLaunchCommand(stateDir) });
