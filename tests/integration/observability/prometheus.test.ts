@@ -140,7 +140,12 @@ describe('Prometheus and Alertmanager from Debian packages', () => {
       targets = body.data.activeTargets;
       const health = (job: string): string | undefined =>
         targets.find((t) => t.labels.job === job)?.health;
-      if (['prometheus', 'alertmanager', 'iceberg-catalog'].every((j) => health(j) === 'up')) break;
+      // Every target scraped at least once ('unknown' until then), the live ones up.
+      const scraped = targets.length > 0 && targets.every((t) => t.health !== 'unknown');
+      const live = ['prometheus', 'alertmanager', 'iceberg-catalog'].every(
+        (j) => health(j) === 'up',
+      );
+      if (scraped && live) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const byJob = Object.fromEntries(targets.map((t) => [t.labels.job, t.health]));
