@@ -3,47 +3,24 @@
  * Trino, data quality passing and then failing on a corrupted row, and table maintenance expiring
  * snapshots per the environment's retention. Driven through `lakehouse` as an operator would.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repo, runLakehouse, type CliRun } from '../support/cli.js';
 import { findFreePort } from '../../src/lib/index.js';
 
-const repo = resolve(import.meta.dirname, '..', '..');
-const cli = join(repo, 'bin', 'lakehouse.js');
 const LOAD_DATE = '2026-11-20';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 let home: string;
 let valuesFile: string;
 let dagsFolder: string;
 
-function lakehouse(args: string[], timeoutMs = 900_000): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: repo,
-      env: { ...process.env, LAKEHOUSE_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
+const lakehouse = (args: string[], timeoutMs = 900_000): Promise<Run> =>
+  runLakehouse(home, args, timeoutMs);
 
 const withValues = (args: string[]) => [...args, '-f', valuesFile];
 

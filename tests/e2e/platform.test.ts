@@ -6,44 +6,21 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cli, repo, runLakehouse, type CliRun } from '../support/cli.js';
 import { findFreePort } from '../../src/lib/index.js';
 
-const repo = resolve(import.meta.dirname, '..', '..');
-const cli = join(repo, 'bin', 'lakehouse.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 let home: string;
 let valuesFile: string;
 let ports: Record<string, number>;
 
-function lakehouse(args: string[], timeoutMs = 600_000): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: repo,
-      env: { ...process.env, LAKEHOUSE_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
+const lakehouse = (args: string[], timeoutMs = 600_000): Promise<Run> =>
+  runLakehouse(home, args, timeoutMs);
 
 const withValues = (args: string[]) => [...args, '-f', valuesFile];
 

@@ -4,23 +4,16 @@
  * Trino and observability stay off: Airflow needs none of them to run, and `trino_default` may
  * point at a port where nothing listens.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLakehouse, type CliRun } from '../../support/cli.js';
 import { findFreePort } from '../../../src/lib/index.js';
 import { readAdminCredentials } from '../../../src/targets/local/airflow/index.js';
 import { ensureAirflowEnv } from '../../../src/targets/local/install/index.js';
 
-const repo = resolve(import.meta.dirname, '..', '..', '..');
-const cli = join(repo, 'bin', 'lakehouse.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 let home: string;
 let valuesFile: string;
@@ -29,26 +22,8 @@ let trinoPort: number;
 let upRun: Run;
 let upMs: number;
 
-/** Runs the CLI against the test's state directory; `withValues` adds `-f <values>`. */
-function lakehouse(args: string[], timeoutMs = 600_000): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: repo,
-      env: { ...process.env, LAKEHOUSE_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
+const lakehouse = (args: string[], timeoutMs = 600_000): Promise<Run> =>
+  runLakehouse(home, args, timeoutMs);
 
 const withValues = (args: string[]): string[] => [...args, '-f', valuesFile];
 
