@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { alertRulesDir, alertTestsDir } from '../../../src/platform/observability/index.js';
+import {
+  alertRulesDir,
+  alertTestsDir,
+  dashboardQueries,
+} from '../../../src/platform/observability/index.js';
 import { ensurePrometheus } from '../../../src/targets/local/observability/index.js';
 
 /**
@@ -85,5 +89,22 @@ describe('promtool test rules', () => {
     const r = await runPromtool(['test', 'rules', 'platform.test.yml'], scratch);
     expect(r.code, r.output).not.toBe(0);
     expect(r.output).toContain('alertname: PodDown');
+  });
+});
+
+describe('the dashboards’ queries', () => {
+  it('are valid PromQL (promtool checks them as recording rules)', async () => {
+    // The live check (every query returns series) needs a running platform: the observability
+    // e2e test. This one needs only promtool, so a typo fails `npm test` without a platform.
+    const queries = dashboardQueries();
+    expect(queries.length).toBeGreaterThan(30);
+    const rules = queries.map((q, i) => ({ record: `dashboard_query_${i}`, expr: q.expr }));
+    await writeFile(
+      join(scratch, 'dashboards.yml'),
+      stringify({ groups: [{ name: 'dashboards', rules }] }),
+    );
+    const r = await runPromtool(['check', 'rules', 'dashboards.yml'], scratch);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain(`SUCCESS: ${queries.length} rules found`);
   });
 });
