@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitError, UserError } from './errors.js';
 import { registerAlertsCommand } from './alerts.js';
+import { registerBackupCommands } from './backup.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
 import { registerDagsCommands } from './dags.js';
@@ -22,6 +23,7 @@ function buildProgram(): Command {
   registerDagsCommands(program);
   registerSupervisorCommands(program);
   registerAlertsCommand(program);
+  registerBackupCommands(program);
   return program;
 }
 

@@ -5,12 +5,12 @@ import { stateDir } from '../platform/paths.js';
 import { ExitError, UserError } from './errors.js';
 import { createProgress } from './progress.js';
 
-interface EnvFlags {
+export interface EnvFlags {
   env: string;
   values: string[];
 }
 
-function collect(value: string, previous: string[]): string[] {
+export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
@@ -20,7 +20,7 @@ function positiveInt(value: string): number {
   return n;
 }
 
-function withEnvOptions(command: Command): Command {
+export function withEnvOptions(command: Command): Command {
   return command
     .option('--env <name>', 'environment: env/<name>/helm-values.yaml', 'local')
     .option(
@@ -31,7 +31,7 @@ function withEnvOptions(command: Command): Command {
     );
 }
 
-const outputOption = (choices: string[], fallback: string) =>
+export const outputOption = (choices: string[], fallback: string) =>
   new Option('-o, --output <format>', 'output format').choices(choices).default(fallback);
 
 function formatUptime(seconds: number | null): string {

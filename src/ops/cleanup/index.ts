@@ -1,0 +1,2 @@
+/** `lakehouse cleanup`: removing the platform and its data, only after confirmation. */
+export { confirmationDecision, isYes, type ConfirmationDecision } from './confirm.js';

@@ -1,0 +1,58 @@
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { UserError } from '../../../cli/errors.js';
+
+/** The file of a `sqlite:` catalog database URL; postgres is refused with a clear message. */
+export function sqliteCatalogPath(url: string): string {
+  if (!url.startsWith('sqlite:')) {
+    throw new UserError(
+      'backup and restore of a PostgreSQL catalog database (icebergCatalog.database: postgres://…) are not supported yet',
+      'back it up with pg_dump meanwhile; the objects and config need the SQLite default for now',
+    );
+  }
+  let path = url.slice('sqlite:'.length);
+  if (path.startsWith('//')) path = path.slice(2);
+  return resolve(path);
+}
+
+/**
+ * A consistent copy of the catalog's SQLite database via SQLite's online backup API, safe while
+ * the catalog writes (it runs in WAL mode): the copy is one committed state, never a torn file.
+ */
+export async function snapshotSqlite(dbPath: string, toFile: string): Promise<void> {
+  const exists = await stat(dbPath).catch(() => undefined);
+  if (!exists?.isFile()) {
+    throw new UserError(
+      `the catalog database ${dbPath} does not exist`,
+      'start the platform once with `lakehouse up`, or check icebergCatalog.database',
+    );
+  }
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(toFile);
+  } finally {
+    db.close();
+  }
+}
+
+/** Puts a snapshot back as the catalog's database (no WAL or shared-memory file left over). */
+export async function restoreSqlite(fromFile: string, dbPath: string): Promise<void> {
+  await mkdir(dirname(dbPath), { recursive: true });
+  for (const suffix of ['-wal', '-shm', '-journal'])
+    await rm(`${dbPath}${suffix}`, { force: true });
+  const tmp = `${dbPath}.restore-${process.pid}`;
+  await copyFile(fromFile, tmp);
+  // Opening it once checks it is a SQLite database and leaves it in WAL mode, as the catalog runs.
+  const db = new Database(tmp, { fileMustExist: true });
+  try {
+    const ok = db.pragma('integrity_check', { simple: true });
+    if (ok !== 'ok')
+      throw new Error(`the catalog database in the backup fails integrity_check: ${String(ok)}`);
+    db.pragma('journal_mode = WAL');
+  } finally {
+    db.close();
+  }
+  for (const suffix of ['-wal', '-shm']) await rm(`${tmp}${suffix}`, { force: true });
+  await rename(tmp, dbPath);
+}
