@@ -1,15 +1,12 @@
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { formatSize } from '../lib/index.js';
 import { durationSeconds, loadValues } from '../platform/config/index.js';
 import { stateDir } from '../platform/paths.js';
 import { UserError } from './errors.js';
 import { type EnvFlags, outputOption, withEnvOptions } from './platform.js';
 import { createProgress } from './progress.js';
-
-function mib(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
 
 /** The passphrase from the environment variable named by --passphrase-env (never from argv). */
 export function passphraseFrom(name: string | undefined, env = process.env): string | undefined {
@@ -42,6 +39,11 @@ async function localTarget(flags: EnvFlags) {
       values,
     }),
   };
+}
+
+function describe(item: { what: string; path: string; bytes?: number }): string {
+  const size = item.bytes === undefined ? '' : `, ${formatSize(item.bytes)}`;
+  return `${item.path} (${item.what}${size})`;
 }
 
 interface BackupFlags extends EnvFlags {
@@ -81,7 +83,13 @@ export function registerBackupCommands(program: Command): void {
       const { values, target } = await localTarget(flags);
       const now = new Date();
       const root = defaultBackupsDir(stateDir());
-      const dir = flags.to ?? join(root, backupName(now));
+      const dir = flags.to !== undefined ? resolve(flags.to) : join(root, backupName(now));
+      const inState = relative(stateDir(), dir);
+      if (!flags.dryRun && !inState.startsWith('..') && !inState.startsWith('/')) {
+        process.stderr.write(
+          `⚠ ${dir} is inside the state directory: \`lakehouse cleanup\` and \`down --purge\` delete it\n`,
+        );
+      }
       const progress = createProgress(process.stderr, flags.output === 'json');
       try {
         const result = await runBackup(target, {
@@ -108,7 +116,7 @@ export function registerBackupCommands(program: Command): void {
             [
               `Would back up into ${p.dir}:`,
               `  catalog database (${p.catalogDatabase}), a consistent snapshot`,
-              `  ${p.objects.count} objects, ${mib(p.objects.bytes)}, of bucket ${values.minio.bucket}`,
+              `  ${p.objects.count} objects, ${formatSize(p.objects.bytes)}, of bucket ${values.minio.bucket}`,
               `  config (values in effect, release history) and secrets (${p.secrets})`,
               'Nothing was written (--dry-run).',
               '',
@@ -126,7 +134,7 @@ export function registerBackupCommands(program: Command): void {
             `ℹ removed backup ${name} (older than retention.backups ${values.retention.backups})`,
           );
         const v = result.verified ?? { files: 0, bytes: 0 };
-        out.push(`✔ Backup verified: ${v.files} files, ${mib(v.bytes)}, ${dir}`);
+        out.push(`✔ Backup verified: ${v.files} files, ${formatSize(v.bytes)}, ${dir}`);
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {
         target.close();
@@ -173,7 +181,7 @@ export function registerBackupCommands(program: Command): void {
                 ? `  replace the existing ${result.replaced.join(', ')}${flags.yes ? '' : ' (needs --yes)'}`
                 : '  write into an empty platform',
               `  restore the credentials, ${result.config.length} config files, the catalog database`,
-              `  write back ${result.objects.count} objects, ${mib(result.objects.bytes)}`,
+              `  write back ${result.objects.count} objects, ${formatSize(result.objects.bytes)}`,
               '  start the platform and check every table loads',
               'Nothing was changed (--dry-run).',
               '',
@@ -184,7 +192,7 @@ export function registerBackupCommands(program: Command): void {
         const tables = result.tables ?? [];
         const out = [
           `✔ Restored ${backup} (${src})`,
-          `  ${result.objects.count} objects, ${mib(result.objects.bytes)}; ${result.namespaces ?? 0} namespaces, ${tables.length} tables load:`,
+          `  ${result.objects.count} objects, ${formatSize(result.objects.bytes)}; ${result.namespaces ?? 0} namespaces, ${tables.length} tables load:`,
           ...tables.map((t) => `    ${t.table}`),
         ];
         process.stdout.write(`${out.join('\n')}\n`);
@@ -207,8 +215,8 @@ export function registerBackupCommands(program: Command): void {
       const dir = stateDir();
       const plan = await planCleanup(dir, flags.cache ?? false);
       const lines = [
-        ...plan.delete.map((i) => `  delete ${i.path} (${i.what}, ${mib(i.bytes)})`),
-        ...plan.keep.map((i) => `  keep   ${i.path} (${i.what}, ${mib(i.bytes)})`),
+        ...plan.delete.map((i) => `  delete ${describe(i)}`),
+        ...plan.keep.map((i) => `  keep   ${describe(i)}`),
       ];
       if (plan.delete.length === 0) {
         process.stdout.write(

@@ -102,7 +102,7 @@ describe('backup, restore and cleanup on the local platform', () => {
     const run = await p.runWithValues(['backup', '--to', backupDir, '--passphrase-env', PASS_VAR]);
     console.log(`backup wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(run.code, out(run)).toBe(0);
-    expect(run.stdout).toMatch(/✔ Backup verified: \d+ files, [\d.]+ MiB, /);
+    expect(run.stdout).toMatch(/✔ Backup verified: \d+ files, [\d.]+ (B|KiB|MiB|GiB), /);
     expect(run.stdout).toContain(backupDir);
     expect(statSync(backupDir).mode & 0o777).toBe(0o700);
 
@@ -162,7 +162,7 @@ describe('backup, restore and cleanup on the local platform', () => {
     expect(run.stderr).toContain('stop it first: lakehouse down');
   });
 
-  it('backup of a stopped platform says MinIO must run; restore over existing data needs --yes', async () => {
+  it('backup of a stopped platform says MinIO must run; restore over existing data needs --yes and the passphrase', async () => {
     const down = await p.run(['down']);
     expect(down.code, out(down)).toBe(0);
     const target = join(work, 'while-down');
@@ -177,9 +177,21 @@ describe('backup, restore and cleanup on the local platform', () => {
     expect(restore.stderr).toContain('the platform already has data');
     expect(restore.stderr).toContain('--yes');
 
-    const wrong = await p.runWithValues(['restore', backupDir, '--yes']);
+    const none = await p.runWithValues(['restore', backupDir, '--yes']);
+    expect(none.code, out(none)).not.toBe(0);
+    expect(none.stderr).toContain('--passphrase-env');
+    process.env['LAKEHOUSE_E2E_WRONG_PASSPHRASE'] = 'not the passphrase';
+    const wrong = await p.runWithValues([
+      'restore',
+      backupDir,
+      '--yes',
+      '--passphrase-env',
+      'LAKEHOUSE_E2E_WRONG_PASSPHRASE',
+    ]);
+    delete process.env['LAKEHOUSE_E2E_WRONG_PASSPHRASE'];
     expect(wrong.code, out(wrong)).not.toBe(0);
-    expect(wrong.stderr).toContain('--passphrase-env');
+    expect(wrong.stderr).toContain('wrong passphrase');
+    expect(wrong.stderr).toContain('nothing was changed');
     expect(readFileSync(join(p.home, 'secrets', 'credentials.json'), 'utf8')).toBe(credentialsText);
   });
 

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../cli/errors.js';
-import type { Progress } from '../../lib/index.js';
+import { formatSize, type Progress } from '../../lib/index.js';
 import { encryptSecret } from './crypto.js';
 import { checkBackupDir, hashFile } from './files.js';
 import {
@@ -44,13 +44,9 @@ const SECRETS_PLAIN = `${BACKUP_PATHS.secrets}/credentials.json`;
 const SECRETS_ENCRYPTED = `${BACKUP_PATHS.secrets}/credentials.json.enc`;
 const CATALOG_SQLITE = `${BACKUP_PATHS.catalog}/catalog.db`;
 
-export function mib(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
 function transferDetail(p: TransferProgress): string {
   const total = p.totalObjects === undefined ? '' : ` of ${p.totalObjects}`;
-  return `${p.objects}${total} objects, ${mib(p.bytes)}`;
+  return `${p.objects}${total} objects, ${formatSize(p.bytes)}`;
 }
 
 async function isEmptyOrMissing(dir: string): Promise<boolean> {
@@ -106,7 +102,7 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
     await mkdir(join(dir, BACKUP_PATHS.catalog), { recursive: true });
     const catalog = await target.snapshotCatalog(join(dir, CATALOG_SQLITE));
     await hashed(CATALOG_SQLITE);
-    catalogStep.done(`${identity.catalogDatabase}, ${mib(files[0]?.size ?? 0)}`);
+    catalogStep.done(`${identity.catalogDatabase}, ${formatSize(files[0]?.size ?? 0)}`);
 
     const objectsStep = progress.step(`Copy every object of bucket ${identity.bucket}`);
     let lastUpdate = 0;
@@ -118,7 +114,7 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
     for (const o of objects)
       files.push({ path: objectPath(o.key), size: o.size, sha256: o.sha256 });
     const objectBytes = objects.reduce((sum, o) => sum + o.size, 0);
-    objectsStep.done(`${objects.length} objects, ${mib(objectBytes)}`);
+    objectsStep.done(`${objects.length} objects, ${formatSize(objectBytes)}`);
 
     const configStep = progress.step('Copy the configuration and secrets');
     const configDir = join(dir, BACKUP_PATHS.config);
@@ -137,7 +133,7 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
     );
     await hashed(secretsPath);
     configStep.done(
-      `${configPaths.length} config files; secrets ${opts.passphrase ? 'encrypted (AES-256-GCM)' : 'kept with mode 0600'}`,
+      `${configPaths.length} config file${configPaths.length === 1 ? '' : 's'}; secrets ${opts.passphrase ? 'encrypted (AES-256-GCM)' : 'kept with mode 0600'}`,
     );
 
     const manifest = buildManifest(
@@ -183,7 +179,7 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
         'do not rely on it; check the disk and take a new backup',
       );
     }
-    verifyStep.done(`${manifest.totals.files} files, ${mib(manifest.totals.bytes)}`);
+    verifyStep.done(`${manifest.totals.files} files, ${formatSize(manifest.totals.bytes)}`);
     return {
       dir,
       dryRun: false,

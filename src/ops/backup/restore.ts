@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../cli/errors.js';
-import type { Progress } from '../../lib/index.js';
+import { formatSize, type Progress } from '../../lib/index.js';
 import { decryptSecret, DecryptError } from './crypto.js';
 import { checkBackupDir } from './files.js';
 import { BACKUP_PATHS, objectKeyOf, type BackupManifest } from './manifest.js';
-import { mib } from './backup.js';
 import type { BackupTarget, ObjectCopy, TableCheck } from './target.js';
 
 export interface RestoreOptions {
@@ -77,7 +76,7 @@ export async function runRestore(
     );
   }
   checkStep.done(
-    `${manifest.totals.files} files, ${mib(manifest.totals.bytes)}, every checksum matches`,
+    `${manifest.totals.files} files, ${formatSize(manifest.totals.bytes)}, every checksum matches`,
   );
 
   const identity = await target.identity();
@@ -178,9 +177,9 @@ export async function runRestore(
   await target.importObjects(join(dir, BACKUP_PATHS.objects), objects, (p) => {
     if (Date.now() - lastUpdate < 1000) return;
     lastUpdate = Date.now();
-    objectsStep.update(`${p.objects} of ${objects.length} objects, ${mib(p.bytes)}`);
+    objectsStep.update(`${p.objects} of ${objects.length} objects, ${formatSize(p.bytes)}`);
   });
-  objectsStep.done(`${result.objects.count} objects, ${mib(result.objects.bytes)}`);
+  objectsStep.done(`${result.objects.count} objects, ${formatSize(result.objects.bytes)}`);
 
   await target.startAll(progress);
 

@@ -30,7 +30,11 @@ import { walkFiles } from '../../../ops/backup/index.js';
 import { airflowPaths } from '../airflow/index.js';
 import { catalogDatabaseUrl, platformLayout, upLocal } from '../platform/index.js';
 import { secretsFile, type PlatformSecrets } from '../secrets.js';
-import { SupervisorClient, SupervisorUnavailableError } from '../supervisor/index.js';
+import {
+  SupervisorClient,
+  SupervisorUnavailableError,
+  supervisorPaths,
+} from '../supervisor/index.js';
 import { loadAllTables } from './catalog-api.js';
 import { restoreSqlite, snapshotSqlite, sqliteCatalogPath } from './catalog-db.js';
 import { exportBucket, importBucket, listObjects, objectExists, s3ClientFor } from './objects.js';
@@ -251,6 +255,9 @@ export class LocalBackupTarget implements BackupTarget {
   }
 
   async startStorage(progress: Progress): Promise<void> {
+    // A starting supervisor first runs what desired.json from before the restore lists (the
+    // catalog, Trino…); the platform is stopped (checked), so start it from nothing instead.
+    await rm(supervisorPaths(this.opts.stateDir).desired, { force: true });
     // `up` with every component but MinIO switched off: storage alone, before the catalog serves.
     const dir = await mkdtemp(join(tmpdir(), 'lakehouse-restore-'));
     const overlay = join(dir, 'storage-only.yaml');

@@ -13,7 +13,8 @@ import { defaultBackupsDir } from '../backup/index.js';
 export interface CleanupItem {
   what: string;
   path: string;
-  bytes: number;
+  /** Measured for what is deleted and for backups; the kept cache is not walked (it is large). */
+  bytes?: number;
 }
 
 export interface CleanupPlan {
@@ -56,8 +57,9 @@ export async function planCleanup(stateDir: string, includeCache: boolean): Prom
   }
   const cache = cacheRoot();
   if (await present(cache)) {
-    const item = { what: 'downloads and builds', path: cache, bytes: await diskUsage(cache) };
-    (includeCache ? plan.delete : plan.keep).push(item);
+    const what = 'downloads and builds';
+    if (includeCache) plan.delete.push({ what, path: cache, bytes: await diskUsage(cache) });
+    else plan.keep.push({ what: `${what}; --cache deletes them too`, path: cache });
   }
   const backups = defaultBackupsDir(stateDir);
   if (await present(backups)) {
