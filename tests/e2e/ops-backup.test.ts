@@ -101,6 +101,7 @@ describe('backup, restore and cleanup on the local platform', () => {
     const started = Date.now();
     const run = await p.runWithValues(['backup', '--to', backupDir, '--passphrase-env', PASS_VAR]);
     console.log(`backup wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`${run.stderr}${run.stdout}`);
     expect(run.code, out(run)).toBe(0);
     expect(run.stdout).toMatch(/✔ Backup verified: \d+ files, [\d.]+ (B|KiB|MiB|GiB), /);
     expect(run.stdout).toContain(backupDir);
@@ -207,6 +208,12 @@ describe('backup, restore and cleanup on the local platform', () => {
     const run = await p.runWithValues(['restore', backupDir, '--passphrase-env', PASS_VAR]);
     console.log(
       `restore wall time (incl. platform start): ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `${run.stderr
+        .split('\n')
+        .filter((l) => /^[✔ℹ✗⚠]/.test(l))
+        .join('\n')}\n${run.stdout}`,
     );
     expect(run.code, out(run)).toBe(0);
     expect(run.stdout).toContain('✔ Restored');
