@@ -12,7 +12,7 @@ import {
   type BackupManifest,
   type FileEntry,
 } from './manifest.js';
-import type { BackupTarget, TransferProgress } from './target.js';
+import type { BackupTarget, TableCheck, TransferProgress } from './target.js';
 
 export interface BackupOptions {
   /** The backup directory: created, or an existing empty one. */
@@ -47,6 +47,26 @@ const CATALOG_SQLITE = `${BACKUP_PATHS.catalog}/catalog.db`;
 function transferDetail(p: TransferProgress): string {
   const total = p.totalObjects === undefined ? '' : ` of ${p.totalObjects}`;
   return `${p.objects}${total} objects, ${formatSize(p.bytes)}`;
+}
+
+/**
+ * Files the snapshot's tables need that the copy lacks, as `<table>: <location>`. Only files in
+ * the platform's bucket can be checked; a location elsewhere is reported too (it is not backed up).
+ */
+export function missingReferences(
+  tables: readonly TableCheck[],
+  bucket: string,
+  copied: ReadonlySet<string>,
+): string[] {
+  const missing: string[] = [];
+  for (const t of tables) {
+    for (const file of t.requiredFiles) {
+      const m = /^s3a?:\/\/([^/]+)\/(.+)$/.exec(file);
+      if (m && m[1] === bucket && copied.has(m[2] as string)) continue;
+      missing.push(`${[...t.namespace, t.name].join('.')}: ${file}`);
+    }
+  }
+  return missing;
 }
 
 async function isEmptyOrMissing(dir: string): Promise<boolean> {

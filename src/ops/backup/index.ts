@@ -3,7 +3,13 @@
  * config and secrets, a manifest with a SHA-256 per file, verified before it is called good) and
  * restore (verified first, into a stopped or wiped platform, checked table by table after).
  */
-export { runBackup, type BackupOptions, type BackupPlan, type BackupResult } from './backup.js';
+export {
+  missingReferences,
+  runBackup,
+  type BackupOptions,
+  type BackupPlan,
+  type BackupResult,
+} from './backup.js';
 export {
   runRestore,
   type RestoreOptions,

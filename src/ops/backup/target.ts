@@ -56,6 +56,11 @@ export interface BackupTarget {
   // --- backup ---------------------------------------------------------------------------------
   /** A consistent snapshot of the catalog database, written to `toFile`, taken while it runs. */
   snapshotCatalog(toFile: string): Promise<{ format: 'sqlite' }>;
+  /**
+   * The tables of a catalog snapshot (written by snapshotCatalog) and the files each needs, so
+   * the backup can prove it holds them. Reads the snapshot without changing it.
+   */
+  tablesInSnapshot(snapshotFile: string): Promise<TableCheck[]>;
   /** Count and size of the bucket's objects (for a dry run's plan). */
   measureObjects(): Promise<{ count: number; bytes: number }>;
   /** Every object of the bucket written under `toDir` by key, hashed while streaming. */

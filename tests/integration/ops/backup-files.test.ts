@@ -3,7 +3,15 @@
  * manifest (every kind of damage named), and the catalog's SQLite database snapshotted while a
  * writer commits in WAL mode, then put back and opened.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +21,11 @@ import {
   MANIFEST_FILE,
   buildManifest,
   checkBackupDir,
+  hashFile,
   scanFiles,
 } from '../../../src/ops/backup/index.js';
+import { openCatalogStore } from '../../../src/catalog/store/index.js';
+import { tablesInSnapshot } from '../../../src/targets/local/backup/catalog-refs.js';
 import {
   restoreSqlite,
   snapshotSqlite,
@@ -130,5 +141,55 @@ describe('the catalog database snapshot', () => {
     );
     expect(() => sqliteCatalogPath('postgres://u@h/db')).toThrow(/not supported yet/);
     expect(sqliteCatalogPath('sqlite:/abs/c.db')).toBe('/abs/c.db');
+  });
+});
+
+describe('the tables of a catalog snapshot', () => {
+  it('lists every table in nested namespaces with its metadata file and manifest lists, leaving the snapshot unchanged', async () => {
+    const live = join(dir, 'refs', 'catalog.db');
+    const store = await openCatalogStore(`sqlite:${live}`);
+    await store.createNamespace('default', ['a'], {});
+    await store.createNamespace('default', ['a', 'b'], {});
+    const metadata = (n: number) =>
+      JSON.stringify({
+        'format-version': 2,
+        snapshots: Array.from({ length: n }, (_, i) => ({
+          'snapshot-id': i + 1,
+          'manifest-list': `s3://warehouse/t/metadata/snap-${i + 1}.avro`,
+        })),
+      });
+    await store.createObject('default', {
+      kind: 'table',
+      namespace: ['a'],
+      name: 't1',
+      metadataLocation: 's3://warehouse/t1/metadata/00001.metadata.json',
+      metadataJson: metadata(2),
+    });
+    await store.createObject('default', {
+      kind: 'table',
+      namespace: ['a', 'b'],
+      name: 't2',
+      metadataLocation: 's3://warehouse/t2/metadata/00000.metadata.json',
+      metadataJson: metadata(0),
+    });
+    await store.close();
+
+    const snapshot = join(dir, 'refs-snapshot.db');
+    await snapshotSqlite(live, snapshot);
+    const before = await hashFile(snapshot);
+    const tables = await tablesInSnapshot(snapshot);
+    expect(tables.map((t) => [[...t.namespace, t.name].join('.'), t.requiredFiles])).toEqual([
+      [
+        'a.t1',
+        [
+          's3://warehouse/t1/metadata/00001.metadata.json',
+          's3://warehouse/t/metadata/snap-1.avro',
+          's3://warehouse/t/metadata/snap-2.avro',
+        ],
+      ],
+      ['a.b.t2', ['s3://warehouse/t2/metadata/00000.metadata.json']],
+    ]);
+    expect(await hashFile(snapshot)).toEqual(before);
+    expect(existsSync(`${snapshot}-wal`)).toBe(false);
   });
 });

@@ -36,6 +36,7 @@ import {
   supervisorPaths,
 } from '../supervisor/index.js';
 import { loadAllTables } from './catalog-api.js';
+import { tablesInSnapshot } from './catalog-refs.js';
 import { restoreSqlite, snapshotSqlite, sqliteCatalogPath } from './catalog-db.js';
 import { exportBucket, importBucket, listObjects, objectExists, s3ClientFor } from './objects.js';
 
@@ -145,6 +146,10 @@ export class LocalBackupTarget implements BackupTarget {
   async snapshotCatalog(toFile: string): Promise<{ format: 'sqlite' }> {
     await snapshotSqlite(this.catalogDbPath(), toFile);
     return { format: 'sqlite' };
+  }
+
+  tablesInSnapshot(snapshotFile: string): Promise<TableCheck[]> {
+    return tablesInSnapshot(snapshotFile);
   }
 
   async measureObjects(): Promise<{ count: number; bytes: number }> {
