@@ -37,7 +37,7 @@ export interface TransferProgress {
 
 export type OnTransfer = (progress: TransferProgress) => void;
 
-/** A table the catalog lists after a restore, with what must exist for it to load and read. */
+/** A table of the catalog (live or in a snapshot), with the files it needs to load and read. */
 export interface TableCheck {
   namespace: string[];
   name: string;
