@@ -105,6 +105,9 @@ describe('backup, restore and cleanup on the local platform', () => {
     expect(run.code, out(run)).toBe(0);
     expect(run.stdout).toMatch(/✔ Backup verified: \d+ files, [\d.]+ (B|KiB|MiB|GiB), /);
     expect(run.stdout).toContain(backupDir);
+    expect(run.stderr).toContain(
+      "✔ Check the copy holds every file the catalog's tables need: 2 tables",
+    );
     expect(statSync(backupDir).mode & 0o777).toBe(0o700);
 
     const manifest = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')) as {

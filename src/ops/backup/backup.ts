@@ -136,6 +136,21 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
     const objectBytes = objects.reduce((sum, o) => sum + o.size, 0);
     objectsStep.done(`${objects.length} objects, ${formatSize(objectBytes)}`);
 
+    const refsStep = progress.step("Check the copy holds every file the catalog's tables need");
+    const tables = await target.tablesInSnapshot(join(dir, CATALOG_SQLITE));
+    const missing = missingReferences(tables, identity.bucket, new Set(objects.map((o) => o.key)));
+    if (missing.length > 0) {
+      refsStep.fail(`${missing.length} files missing`);
+      throw new UserError(
+        `the backup is incomplete: files the catalog snapshot references are not in bucket ${identity.bucket}:\n${missing
+          .slice(0, 20)
+          .map((m) => `    ${m}`)
+          .join('\n')}`,
+        'they were deleted after the snapshot (snapshot expiry or orphan-file removal running at the same time?): run the backup again when maintenance is not running',
+      );
+    }
+    refsStep.done(`${tables.length} tables`);
+
     const configStep = progress.step('Copy the configuration and secrets');
     const configDir = join(dir, BACKUP_PATHS.config);
     await mkdir(configDir, { recursive: true });
