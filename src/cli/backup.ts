@@ -193,7 +193,7 @@ export function registerBackupCommands(program: Command): void {
         const out = [
           `✔ Restored ${backup} (${src})`,
           `  ${result.objects.count} objects, ${formatSize(result.objects.bytes)}; ${result.namespaces ?? 0} namespaces, ${tables.length} tables load:`,
-          ...tables.map((t) => `    ${t.table}`),
+          ...tables.map((t) => `    ${t.table}${t.rows === undefined ? '' : `  ${t.rows} rows`}`),
         ];
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {

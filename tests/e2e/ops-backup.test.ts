@@ -223,6 +223,8 @@ describe('backup, restore and cleanup on the local platform', () => {
     expect(run.stdout).toContain('demo.orders');
     expect(run.stdout).toContain('demo.lineitem');
     expect(run.stdout).toMatch(/1 namespaces, 2 tables load/);
+    expect(run.stdout).toContain('demo.orders  15000 rows');
+    expect(run.stdout).toContain('demo.lineitem  60175 rows');
 
     expect(await facts()).toEqual(before);
     expect(readFileSync(join(p.home, 'secrets', 'credentials.json'), 'utf8')).toBe(credentialsText);

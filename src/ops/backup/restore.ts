@@ -21,6 +21,10 @@ export interface RestoredTable {
   metadataLocation: string;
   ok: boolean;
   missing: string[];
+  /** Rows read through the query engine; absent when none runs. */
+  rows?: number;
+  /** Why reading the table through the query engine failed. */
+  readError?: string;
 }
 
 export interface RestoreResult {
@@ -183,31 +187,47 @@ export async function runRestore(
 
   await target.startAll(progress);
 
-  const verifyStep = progress.step('Verify: every table loads and its files exist');
+  const verifyStep = progress.step('Verify: every table loads, its files exist and it reads');
   const tables = await target.listTables();
   const restored: RestoredTable[] = [];
   for (const t of tables) {
     const missing: string[] = [];
     for (const file of t.requiredFiles) if (!(await target.fileExists(file))) missing.push(file);
-    restored.push({
+    const entry: RestoredTable = {
       table: tableName(t),
       metadataLocation: t.metadataLocation,
       ok: missing.length === 0,
       missing,
-    });
+    };
+    if (entry.ok) {
+      verifyStep.update(`reading ${entry.table}`);
+      try {
+        const rows = await target.countRows(t);
+        if (rows !== undefined) entry.rows = rows;
+      } catch (err) {
+        entry.ok = false;
+        entry.readError = (err as Error).message.split('\n')[0] ?? 'failed';
+      }
+    }
+    restored.push(entry);
   }
   result.namespaces = new Set(tables.map((t) => t.namespace.join('.'))).size;
   result.tables = restored;
   const bad = restored.filter((t) => !t.ok);
   if (bad.length > 0) {
-    verifyStep.fail(`${bad.length} of ${restored.length} tables are missing files`);
+    verifyStep.fail(`${bad.length} of ${restored.length} tables are missing files or do not read`);
     throw new UserError(
-      `restore finished, but ${bad.length} tables are missing files:\n${bad
-        .map((t) => `    ${t.table}: ${t.missing.slice(0, 3).join(', ')}`)
+      `restore finished, but ${bad.length} tables are not whole:\n${bad
+        .map(
+          (t) => `    ${t.table}: ${t.readError ?? `missing ${t.missing.slice(0, 3).join(', ')}`}`,
+        )
         .join('\n')}`,
-      'the backup did not hold these files; restore an older backup or re-create the tables',
+      'the backup did not hold what these tables need; restore an older backup or re-create them (`lakehouse logs trino` shows read errors)',
     );
   }
-  verifyStep.done(`${restored.length} tables load`);
+  const read = restored.filter((t) => t.rows !== undefined).length;
+  verifyStep.done(
+    `${restored.length} tables load${read ? `, ${read} read through the query engine` : ''}`,
+  );
   return result;
 }

@@ -94,6 +94,11 @@ export interface BackupTarget {
   startAll(progress: Progress): Promise<void>;
   /** Every table in every namespace of the catalog, loaded through the catalog's API. */
   listTables(): Promise<TableCheck[]>;
+  /**
+   * The table's row count through the query engine (a full read of its current snapshot), or
+   * undefined when no query engine runs or it cannot address the table.
+   */
+  countRows(table: TableCheck): Promise<number | undefined>;
   /** Whether a file (an s3:// location in the bucket) exists in storage. */
   fileExists(location: string): Promise<boolean>;
 }

@@ -27,7 +27,9 @@ import type {
   TableCheck,
 } from '../../../ops/backup/index.js';
 import { walkFiles } from '../../../ops/backup/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { airflowPaths } from '../airflow/index.js';
+import { TrinoClient, TrinoQueryError } from '../trino/index.js';
 import { catalogDatabaseUrl, platformLayout, upLocal } from '../platform/index.js';
 import { secretsFile, type PlatformSecrets } from '../secrets.js';
 import {
@@ -59,6 +61,29 @@ async function nonEmptyDir(path: string): Promise<boolean> {
     return (await readdir(path)).length > 0;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Runs a count query, retrying while Trino is still settling after a start (its scheduler sees
+ * workers a few seconds after they announce themselves: "No nodes available to run query").
+ */
+async function countWithRetry(baseUrl: string, sql: string): Promise<number> {
+  const client = new TrinoClient({ baseUrl, source: 'lakehouse-restore' });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const result = await client.query(sql);
+      return Number(result.rows[0]?.[0]);
+    } catch (err) {
+      const transient =
+        err instanceof TrinoQueryError &&
+        /NO_NODES_AVAILABLE|SERVER_STARTING_UP|No nodes available/.test(
+          `${err.errorName} ${err.message}`,
+        );
+      if (!transient || Date.now() > deadline) throw err;
+      await sleep(2000);
+    }
   }
 }
 
@@ -306,6 +331,14 @@ export class LocalBackupTarget implements BackupTarget {
 
   async listTables(): Promise<TableCheck[]> {
     return loadAllTables(`http://127.0.0.1:${this.values.icebergCatalog.port}`);
+  }
+
+  async countRows(table: TableCheck): Promise<number | undefined> {
+    // Trino's iceberg catalog addresses one namespace level as its schema.
+    if (!this.values.trino.enabled || table.namespace.length !== 1) return undefined;
+    const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
+    const sql = `SELECT count(*) FROM iceberg.${quote(table.namespace[0] as string)}.${quote(table.name)}`;
+    return countWithRetry(`http://127.0.0.1:${this.values.trino.coordinator.port}`, sql);
   }
 
   async fileExists(location: string): Promise<boolean> {
