@@ -3,7 +3,7 @@ import { access, constants, statfs } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { isPortInUse } from '../lib/index.js';
+import { isPortInUse, isUdpPortInUse } from '../lib/index.js';
 import {
   ConfigError,
   configuredPorts,
@@ -189,7 +189,12 @@ async function freeBytes(path: string): Promise<number | undefined> {
 }
 
 async function portsInUse(values: LakehouseValues): Promise<Set<number>> {
-  const ports = [...new Set(configuredPorts(values).map((u) => u.port))];
-  const busy = await Promise.all(ports.map(async (p) => [p, await isPortInUse(p)] as const));
+  const uses = configuredPorts(values);
+  const busy = await Promise.all(
+    uses.map(
+      async (u) =>
+        [u.port, await (u.protocol === 'udp' ? isUdpPortInUse : isPortInUse)(u.port)] as const,
+    ),
+  );
   return new Set(busy.filter(([, inUse]) => inUse).map(([p]) => p));
 }

@@ -36,7 +36,10 @@ export interface CheckFacts {
   /** Free bytes on the file system that holds the state directory. */
   diskFreeBytes: number | undefined;
   memoryTotalBytes: number;
-  /** Configured ports on which something already accepts connections on 127.0.0.1. */
+  /**
+   * Configured ports something already holds on 127.0.0.1: TCP ports that accept connections,
+   * UDP ports (`protocol: 'udp'`) that cannot be bound.
+   */
   portsInUse: ReadonlySet<number>;
 }
 
@@ -137,7 +140,7 @@ export function planChecks(
         ok: false,
         label,
         detail: `in use by another program (${what})`,
-        fix: `stop the program listening on 127.0.0.1:${use.port} (see \`ss -ltnp 'sport = :${use.port}'\`), or set ${use.key} to a free port with --values`,
+        fix: `stop the program listening on 127.0.0.1:${use.port}${use.protocol === 'udp' ? ' (UDP)' : ''} (see \`ss -l${use.protocol === 'udp' ? 'u' : 't'}np 'sport = :${use.port}'\`), or set ${use.key} to a free port with --values`,
       });
     }
   }

@@ -328,6 +328,10 @@ describe('configuredPorts', () => {
     expect(configuredPorts(v).map((u) => `${u.port} ${u.key} ${u.owner}`)).toEqual([
       '9090 observability.prometheus.port prometheus',
       '9093 observability.alertmanager.port alertmanager',
+      '9099 observability.supervisorMetrics.port supervisor metrics',
+      '9100 observability.nodeExporter.port node-exporter',
+      '9102 observability.statsdExporter.port statsd-exporter',
+      '9125 observability.statsdExporter.statsdPort statsd-exporter (StatsD, UDP)',
       '9000 minio.ports.api minio',
       '9001 minio.ports.console minio console',
       '8181 icebergCatalog.port iceberg catalog',

@@ -52,6 +52,8 @@ describe('planChecks (local target)', () => {
         '✓ memory      16 GB total (8 GB needed; Trino heaps take 4 GB)',
         '✓ port 9090   free (observability.prometheus.port, prometheus)',
         '✓ port 9093   free (observability.alertmanager.port, alertmanager)',
+        '✓ port 9099   free (observability.supervisorMetrics.port, supervisor metrics)',
+        '✓ port 9100   free (observability.nodeExporter.port, node-exporter)',
         '✓ port 9000   free (minio.ports.api, minio)',
         '✓ port 9001   free (minio.ports.console, minio console)',
         '✓ port 8181   free (icebergCatalog.port, iceberg catalog)',
@@ -196,6 +198,8 @@ describe('planChecks (local target)', () => {
       'memory',
       'port 9090',
       'port 9093',
+      'port 9099',
+      'port 9100',
       'port 8181',
     ]);
   });

@@ -6,12 +6,14 @@ import {
   ensureAirflowEnv,
   ensureJavaRuntime,
   ensureMinio,
+  ensureStatsdExporter,
   ensureTrinoCli,
   ensureTrinoServer,
   type Progress,
 } from '../install/index.js';
 import {
   ensureAlertmanager,
+  ensureNodeExporter,
   ensurePrometheus,
   writeObservabilityConfig,
   type ObservabilityPaths,
@@ -53,6 +55,22 @@ export function installSteps(
       label: 'Alertmanager',
       run: async (onProgress) => {
         installed.alertmanager = (await ensureAlertmanager({ onProgress })).binary;
+      },
+    });
+  }
+  if (obs.nodeExporter.enabled) {
+    steps.push({
+      label: 'node-exporter',
+      run: async (onProgress) => {
+        installed.nodeExporter = (await ensureNodeExporter({ onProgress })).binary;
+      },
+    });
+  }
+  if (values.airflow.enabled) {
+    steps.push({
+      label: `statsd_exporter ${versions.statsdExporter.version}`,
+      run: async (onProgress) => {
+        installed.statsdExporter = await ensureStatsdExporter({ onProgress });
       },
     });
   }
@@ -187,8 +205,9 @@ export async function writeObservability(
   values: LakehouseValues,
   env: string,
   stateDir: string,
+  secrets: PlatformSecrets,
 ): Promise<ObservabilityPaths | undefined> {
   const obs = values.observability;
   if (!obs.prometheus.enabled && !obs.alertmanager.enabled) return undefined;
-  return writeObservabilityConfig({ values, env, stateDir, repoRoot });
+  return writeObservabilityConfig({ values, env, stateDir, repoRoot, minio: secrets.minio });
 }

@@ -6,7 +6,7 @@ import {
   type LakehouseValues,
 } from '../../../platform/config/index.js';
 import { repoRoot } from '../../../platform/paths.js';
-import { isPortInUse } from '../../../lib/index.js';
+import { isPortInUse, isUdpPortInUse } from '../../../lib/index.js';
 import {
   COMPONENT_ORDER,
   type ComponentName,
@@ -21,6 +21,7 @@ import {
   readDesiredSpecs,
   waitForHealthy,
   writeDesiredSpecs,
+  writeMetricsSettings,
   type SupervisorClient,
 } from '../supervisor/index.js';
 import { activeWorkers, isReady, TrinoClient } from '../trino/index.js';
@@ -81,14 +82,25 @@ function baseEnv(): Record<string, string> {
 }
 
 /** Refuses to start a process whose port another program holds, naming the key to change. */
-async function checkPorts(values: LakehouseValues, running: ProcessStatus[]): Promise<void> {
+async function checkPorts(
+  values: LakehouseValues,
+  running: ProcessStatus[],
+  supervisorMetricsPort: number | null,
+): Promise<void> {
   const ours = new Set(running.filter((p) => p.pid !== null).flatMap((p) => p.ports));
+  const alive = new Set(running.filter((p) => p.pid !== null).map((p) => p.name));
   for (const use of configuredPorts(values)) {
     if (ours.has(use.port)) continue;
-    if (await isPortInUse(use.port)) {
+    if (use.key === 'observability.supervisorMetrics.port' && use.port === supervisorMetricsPort) {
+      continue; // our supervisor serves it
+    }
+    const udp = use.protocol === 'udp';
+    // statsd_exporter holds its UDP port; a process's ports list names only its TCP port.
+    if (udp && alive.has('statsd-exporter')) continue;
+    if (await (udp ? isUdpPortInUse : isPortInUse)(use.port)) {
       throw new UserError(
-        `port ${use.port} (${use.key}, for ${use.owner}) is held by another program`,
-        `stop it (\`ss -ltnp 'sport = :${use.port}'\` shows which), or set another port with --values <file> (${use.key})`,
+        `port ${use.port}${udp ? ' (UDP)' : ''} (${use.key}, for ${use.owner}) is held by another program`,
+        `stop it (\`ss -l${udp ? 'u' : 't'}np 'sport = :${use.port}'\` shows which), or set another port with --values <file> (${use.key})`,
       );
     }
   }
@@ -152,7 +164,15 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
 
     const secrets = await ensureSecrets(stateDir);
     if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);
-    const observability = await writeObservability(values, env, stateDir);
+    const observability = await writeObservability(values, env, stateDir, secrets);
+    const obs = values.observability;
+    // Read by the supervisor on start and at every apply: its /metrics and /alerts endpoint.
+    writeMetricsSettings(
+      stateDir,
+      observability && (obs.prometheus.enabled || obs.alertmanager.enabled)
+        ? { port: obs.supervisorMetrics.port, alertsLog: observability.alertsLog }
+        : null,
+    );
     if (values.airflow.enabled) await writeAirflowFiles(values, layout, secrets);
 
     const supervisorStep = progress.step('Start the supervisor');
@@ -160,7 +180,8 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     supervisorStep.done();
 
     const before = await client.status();
-    await checkPorts(values, before);
+    const { metricsPort } = await client.info();
+    await checkPorts(values, before, metricsPort);
     const specs = buildProcessSpecs({
       values,
       layout,
