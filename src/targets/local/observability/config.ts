@@ -40,7 +40,7 @@ const loopback = (port: number): string => `127.0.0.1:${port}`;
  * names): prometheus, alertmanager, supervisor (the supervisor's process metrics), node
  * (node-exporter), minio, iceberg-catalog, trino (the coordinator and every worker, each node
  * serves `/metrics`; `role` tells them apart) and airflow (statsd_exporter). Every series
- * carries `lakehouse_env` (an external label).
+ * carries `lakehouse_env` (a target label, and an external label for alerts).
  */
 export function renderPrometheusConfig(input: PrometheusConfigInput): string {
   const { values, env } = input;
@@ -85,6 +85,11 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
     );
   }
   if (values.airflow.enabled) scrape.push(job('airflow', obs.statsdExporter.port));
+  // External labels reach only alerts and federation; as a target label `lakehouse_env` is
+  // stored with every series, so queries and dashboards can select by it.
+  for (const sc of scrape) {
+    for (const group of sc.static_configs) group.labels = { lakehouse_env: env, ...group.labels };
+  }
 
   const config = {
     global: {

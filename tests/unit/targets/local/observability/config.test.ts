@@ -47,29 +47,41 @@ scrape_configs:
     static_configs:
       - targets:
           - 127.0.0.1:9090
+        labels:
+          lakehouse_env: local
   - job_name: alertmanager
     static_configs:
       - targets:
           - 127.0.0.1:9093
+        labels:
+          lakehouse_env: local
   - job_name: supervisor
     static_configs:
       - targets:
           - 127.0.0.1:9099
+        labels:
+          lakehouse_env: local
   - job_name: node
     static_configs:
       - targets:
           - 127.0.0.1:9100
+        labels:
+          lakehouse_env: local
   - job_name: minio
     metrics_path: /minio/v2/metrics/cluster
     bearer_token_file: /state/secrets/minio-prometheus.token
     static_configs:
       - targets:
           - 127.0.0.1:9000
+        labels:
+          lakehouse_env: local
   - job_name: iceberg-catalog
     metrics_path: /metrics
     static_configs:
       - targets:
           - 127.0.0.1:8181
+        labels:
+          lakehouse_env: local
   - job_name: trino
     metrics_path: /metrics
     basic_auth:
@@ -78,16 +90,20 @@ scrape_configs:
       - targets:
           - 127.0.0.1:8080
         labels:
+          lakehouse_env: local
           role: coordinator
       - targets:
           - 127.0.0.1:8090
           - 127.0.0.1:8091
         labels:
+          lakehouse_env: local
           role: worker
   - job_name: airflow
     static_configs:
       - targets:
           - 127.0.0.1:9102
+        labels:
+          lakehouse_env: local
 `);
   });
 
@@ -110,10 +126,14 @@ scrape_configs:
     static_configs:
       - targets:
           - 127.0.0.1:19090
+        labels:
+          lakehouse_env: ci
   - job_name: supervisor
     static_configs:
       - targets:
           - 127.0.0.1:19099
+        labels:
+          lakehouse_env: ci
 `);
   });
 
