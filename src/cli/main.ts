@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitError, UserError } from './errors.js';
+import { registerAlertsCommand } from './alerts.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
 import { registerDagsCommands } from './dags.js';
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerCheckCommand(program);
   registerDagsCommands(program);
   registerSupervisorCommands(program);
+  registerAlertsCommand(program);
   return program;
 }
 
