@@ -1,9 +1,9 @@
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import { run } from '../install/run.js';
 import { renderAlertmanagerConfig, renderPrometheusConfig } from './config.js';
-import { minioPrometheusToken } from './minio-token.js';
+import { minioPrometheusToken, minioTokenValid } from './minio-token.js';
 import { observabilityPaths, type ObservabilityPaths } from './launch.js';
 
 export interface WriteConfigInput {
@@ -42,12 +42,13 @@ export async function writeObservabilityConfig(
   );
   const withToken = input.values.minio.enabled && input.minio !== undefined;
   if (withToken && input.minio) {
-    const token = minioPrometheusToken(
-      input.minio.rootUser,
-      input.minio.rootPassword,
-      Math.floor(Date.now() / 1000),
-    );
-    await atomicWrite(paths.minioToken, `${token}\n`, 0o600);
+    const { rootUser, rootPassword } = input.minio;
+    const now = Math.floor(Date.now() / 1000);
+    const current = await readFile(paths.minioToken, 'utf8').catch(() => '');
+    if (!minioTokenValid(current, rootUser, rootPassword, now)) {
+      const token = minioPrometheusToken(rootUser, rootPassword, now);
+      await atomicWrite(paths.minioToken, `${token}\n`, 0o600);
+    }
   }
   await atomicWrite(
     paths.prometheusConfig,

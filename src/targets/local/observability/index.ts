@@ -45,5 +45,6 @@ export {
   writeObservabilityConfig,
   type WriteConfigInput,
 } from './files.js';
-export { minioPrometheusToken } from './minio-token.js';
+export { minioPrometheusToken, minioTokenValid } from './minio-token.js';
 export { fetchScrapeTargets, parseScrapeTargets, type ScrapeTarget } from './targets.js';
+export { reloadConfig, type ReloadResult } from './reload.js';

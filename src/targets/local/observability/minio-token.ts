@@ -22,3 +22,28 @@ export function minioPrometheusToken(
   const signature = createHmac('sha512', secretKey).update(`${header}.${claims}`).digest();
   return `${header}.${claims}.${b64url(signature)}`;
 }
+
+/**
+ * True when `token` is a MinIO Prometheus token for these credentials that is still valid for a
+ * year: `up` keeps such a token instead of writing a new one every time.
+ */
+export function minioTokenValid(
+  token: string,
+  accessKey: string,
+  secretKey: string,
+  nowSeconds: number,
+): boolean {
+  const [header, claims, signature] = token.trim().split('.');
+  if (!header || !claims || !signature) return false;
+  const expected = createHmac('sha512', secretKey).update(`${header}.${claims}`).digest();
+  if (b64url(expected) !== signature) return false;
+  try {
+    const c = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as {
+      sub?: unknown;
+      exp?: unknown;
+    };
+    return c.sub === accessKey && typeof c.exp === 'number' && c.exp > nowSeconds + 365 * 24 * 3600;
+  } catch {
+    return false;
+  }
+}

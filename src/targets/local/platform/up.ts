@@ -25,6 +25,7 @@ import {
   type SupervisorClient,
 } from '../supervisor/index.js';
 import { activeWorkers, isReady, TrinoClient } from '../trino/index.js';
+import { reloadConfig } from '../observability/index.js';
 import { ensureBucket } from './bucket.js';
 import { platformEndpoints, type Endpoint } from './endpoints.js';
 import { platformLayout } from './layout.js';
@@ -222,6 +223,7 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     );
 
     const processes = await client.status();
+    await reloadObservability(values, processes, progress);
     return {
       changed,
       endpoints: platformEndpoints(values),
@@ -233,6 +235,40 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     };
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * Prometheus and Alertmanager re-read their rendered files (and the repository's rule files),
+ * which may have changed while their process specs did not. A file they refuse fails `up`.
+ */
+async function reloadObservability(
+  values: LakehouseValues,
+  processes: ProcessStatus[],
+  progress: Progress,
+): Promise<void> {
+  const obs = values.observability;
+  const running = (name: string): boolean =>
+    processes.some((p) => p.name === name && p.pid !== null);
+  const targets = [
+    ...(obs.prometheus.enabled && running('prometheus')
+      ? [{ name: 'prometheus' as const, port: obs.prometheus.port }]
+      : []),
+    ...(obs.alertmanager.enabled && running('alertmanager')
+      ? [{ name: 'alertmanager' as const, port: obs.alertmanager.port }]
+      : []),
+  ];
+  for (const t of targets) {
+    const r = await reloadConfig(t.name, t.port);
+    if (!r.ok) {
+      progress.step(`Reload ${t.name} configuration`).fail(r.error ?? 'failed');
+      throw new UserError(
+        `${t.name} refused its configuration: ${r.error ?? 'reload failed'}`,
+        t.name === 'prometheus'
+          ? 'check the rule files with `promtool check rules platform/observability/rules/*.yml`; `lakehouse logs prometheus` shows the error'
+          : '`lakehouse logs alertmanager` shows the error',
+      );
+    }
   }
 }
 
