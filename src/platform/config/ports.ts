@@ -11,6 +11,14 @@ export interface PortUse {
   protocol?: 'udp';
 }
 
+/** node-exporter runs only for a Prometheus that scrapes it. */
+export const nodeExporterRuns = (values: LakehouseValues): boolean =>
+  values.observability.prometheus.enabled && values.observability.nodeExporter.enabled;
+
+/** statsd_exporter (Airflow's metrics) runs when Airflow does and Prometheus scrapes it. */
+export const statsdExporterRuns = (values: LakehouseValues): boolean =>
+  values.observability.prometheus.enabled && values.airflow.enabled;
+
 /**
  * Every port the enabled components listen on when the platform runs locally, in the runbook's
  * component order. Trino workers take consecutive ports from `trino.workers.basePort`.
@@ -40,14 +48,14 @@ export function configuredPorts(values: LakehouseValues): PortUse[] {
       owner: 'supervisor metrics',
     });
   }
-  if (obs.nodeExporter.enabled) {
+  if (nodeExporterRuns(values)) {
     out.push({
       key: 'observability.nodeExporter.port',
       port: obs.nodeExporter.port,
       owner: 'node-exporter',
     });
   }
-  if (airflow.enabled) {
+  if (statsdExporterRuns(values)) {
     out.push({
       key: 'observability.statsdExporter.port',
       port: obs.statsdExporter.port,

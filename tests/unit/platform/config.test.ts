@@ -344,4 +344,13 @@ describe('configuredPorts', () => {
       '8794 airflow.triggererLogServerPort airflow triggerer log server',
     ]);
   });
+
+  it('runs no exporter and no supervisor metrics port without Prometheus and Alertmanager', () => {
+    const v = parse(
+      'global: { target: local }\nairflow: { enabled: true }\nobservability: { prometheus: { enabled: false }, alertmanager: { enabled: false } }\n',
+    );
+    const keys = configuredPorts(v).map((u) => u.key);
+    expect(keys.filter((k) => k.startsWith('observability.'))).toEqual([]);
+    expect(configuredPorts(v).filter((u) => u.protocol === 'udp')).toEqual([]);
+  });
 });

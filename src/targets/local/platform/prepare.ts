@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { durationSeconds, type LakehouseValues } from '../../../platform/config/index.js';
+import {
+  durationSeconds,
+  nodeExporterRuns,
+  statsdExporterRuns,
+  type LakehouseValues,
+} from '../../../platform/config/index.js';
 import { repoRoot } from '../../../platform/paths.js';
 import { versions } from '../../../platform/versions.js';
 import {
@@ -58,7 +63,7 @@ export function installSteps(
       },
     });
   }
-  if (obs.nodeExporter.enabled) {
+  if (nodeExporterRuns(values)) {
     steps.push({
       label: 'node-exporter',
       run: async (onProgress) => {
@@ -66,7 +71,7 @@ export function installSteps(
       },
     });
   }
-  if (values.airflow.enabled) {
+  if (statsdExporterRuns(values)) {
     steps.push({
       label: `statsd_exporter ${versions.statsdExporter.version}`,
       run: async (onProgress) => {

@@ -1,5 +1,9 @@
 import { dirname, join, resolve } from 'node:path';
-import type { LakehouseValues } from '../../../platform/config/index.js';
+import {
+  nodeExporterRuns,
+  statsdExporterRuns,
+  type LakehouseValues,
+} from '../../../platform/config/index.js';
 import type { ComponentName, ProcessSpec } from '../process-spec.js';
 import type { PlatformSecrets } from '../secrets.js';
 import {
@@ -72,7 +76,9 @@ export function airflowProcessEnv(
     workerLogServerPort: values.airflow.workerLogServerPort,
     triggererLogServerPort: values.airflow.triggererLogServerPort,
     parallelism: values.airflow.parallelism,
-    statsdPort: values.observability.statsdExporter.statsdPort,
+    ...(statsdExporterRuns(values)
+      ? { statsdPort: values.observability.statsdExporter.statsdPort }
+      : {}),
     retention: values.retention,
     secrets: secrets.airflow,
     baseEnv,
@@ -113,8 +119,8 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
   if (
     obs.prometheus.enabled ||
     obs.alertmanager.enabled ||
-    obs.nodeExporter.enabled ||
-    values.airflow.enabled
+    nodeExporterRuns(values) ||
+    statsdExporterRuns(values)
   ) {
     const paths = (): ObservabilityPaths =>
       need(input.observability, 'observability configuration');
@@ -170,7 +176,7 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
         health: { url: launch.healthUrl },
         dependsOn: [],
       });
-    if (obs.nodeExporter.enabled) {
+    if (nodeExporterRuns(values)) {
       const port = obs.nodeExporter.port;
       const binary = need(installed.nodeExporter, 'node-exporter');
       exporter(
@@ -181,7 +187,7 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
       );
     }
     // Airflow's metrics bridge: part of observability, so it runs before Airflow sends to it.
-    if (values.airflow.enabled) {
+    if (statsdExporterRuns(values)) {
       const { port, statsdPort } = obs.statsdExporter;
       exporter(
         'statsd-exporter',

@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { LakehouseValues } from '../../../platform/config/index.js';
+import {
+  nodeExporterRuns,
+  statsdExporterRuns,
+  type LakehouseValues,
+} from '../../../platform/config/index.js';
 import { versions } from '../../../platform/versions.js';
 import { join } from 'node:path';
 import { cacheRoot, goBinaryPath } from '../install/index.js';
@@ -71,7 +75,7 @@ function expectedProcesses(values: LakehouseValues): Expected[] {
       installed: () => existsSync(PROMETHEUS_BINARY),
     });
   }
-  if (obs.nodeExporter.enabled) {
+  if (nodeExporterRuns(values)) {
     out.push({
       name: 'node-exporter',
       component: 'observability',
@@ -80,7 +84,7 @@ function expectedProcesses(values: LakehouseValues): Expected[] {
       installed: () => existsSync(NODE_EXPORTER_BINARY),
     });
   }
-  if (values.airflow.enabled) {
+  if (statsdExporterRuns(values)) {
     out.push({
       name: 'statsd-exporter',
       component: 'observability',
