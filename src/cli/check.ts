@@ -8,6 +8,7 @@ import {
   ConfigError,
   configuredPorts,
   loadValues,
+  nodeExporterRuns,
   parseToolVersion,
   planChecks,
   renderCheckLines,
@@ -20,6 +21,7 @@ import { stateDir } from '../platform/paths.js';
 import { goBinaryPath, parseJavaSettings } from '../targets/local/install/index.js';
 import {
   ALERTMANAGER_BINARY,
+  NODE_EXPORTER_BINARY,
   PROMETHEUS_BINARY,
   PROMTOOL_BINARY,
 } from '../targets/local/observability/index.js';
@@ -119,9 +121,14 @@ async function gatherFacts(values: LakehouseValues): Promise<CheckFacts> {
       Promise.all(toolNames.map(async (t) => [t, await probeTool(t)] as const)),
       local ? probeJavaMajor() : Promise.resolve(undefined),
       executable(goBinaryPath('minio')),
-      Promise.all([PROMETHEUS_BINARY, PROMTOOL_BINARY, ALERTMANAGER_BINARY].map(executable)).then(
-        (r) => r.every(Boolean),
-      ),
+      Promise.all(
+        [
+          PROMETHEUS_BINARY,
+          PROMTOOL_BINARY,
+          ALERTMANAGER_BINARY,
+          ...(nodeExporterRuns(values) ? [NODE_EXPORTER_BINARY] : []),
+        ].map(executable),
+      ).then((r) => r.every(Boolean)),
       freeBytes(dir),
       local ? portsInUse(values) : Promise.resolve(new Set<number>()),
     ]);
