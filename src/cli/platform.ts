@@ -178,7 +178,7 @@ export function registerPlatformCommands(program: Command): void {
     program
       .command('logs <process>')
       .description(
-        'Show a process log: minio, iceberg-catalog (catalog), trino-coordinator (trino), trino-worker-N, prometheus, alertmanager, supervisor',
+        'Show a process log: minio, iceberg-catalog (catalog), trino-coordinator (trino), trino-worker-N, prometheus, alertmanager, node-exporter, statsd-exporter, airflow-*, supervisor',
       ),
   )
     .option('--tail <lines>', 'lines from the end', positiveInt, 100)
