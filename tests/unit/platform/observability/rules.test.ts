@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   alertRulesDir,
@@ -5,6 +7,7 @@ import {
   coverageProblems,
   loadAlertRules,
   loadAlertTests,
+  observabilityDir,
   parseAlertRules,
   parseAlertTests,
   ruleProblems,
@@ -60,6 +63,17 @@ describe('the rule files in platform/observability/rules', () => {
     const rules = await loadAlertRules(alertRulesDir());
     const cases = await loadAlertTests(alertTestsDir());
     expect(coverageProblems(rules, cases)).toEqual([]);
+  });
+
+  it('are each in the README alert table with their severity and for', async () => {
+    const readme = await readFile(join(observabilityDir(), 'README.md'), 'utf8');
+    for (const r of await loadAlertRules(alertRulesDir())) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| ${r.alert} |`));
+      expect(row, `${r.alert} in platform/observability/README.md`).toBeDefined();
+      const cells = (row ?? '').split(' | ');
+      expect(cells[1], r.alert).toBe(r.labels['severity']);
+      expect(cells[4], r.alert).toBe(r.for);
+    }
   });
 });
 
