@@ -3,11 +3,12 @@ import { access, constants, statfs } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { isPortInUse } from '../lib/index.js';
+import { isPortInUse, isUdpPortInUse } from '../lib/index.js';
 import {
   ConfigError,
   configuredPorts,
   loadValues,
+  nodeExporterRuns,
   parseToolVersion,
   planChecks,
   renderCheckLines,
@@ -20,6 +21,7 @@ import { stateDir } from '../platform/paths.js';
 import { goBinaryPath, parseJavaSettings } from '../targets/local/install/index.js';
 import {
   ALERTMANAGER_BINARY,
+  NODE_EXPORTER_BINARY,
   PROMETHEUS_BINARY,
   PROMTOOL_BINARY,
 } from '../targets/local/observability/index.js';
@@ -119,9 +121,14 @@ async function gatherFacts(values: LakehouseValues): Promise<CheckFacts> {
       Promise.all(toolNames.map(async (t) => [t, await probeTool(t)] as const)),
       local ? probeJavaMajor() : Promise.resolve(undefined),
       executable(goBinaryPath('minio')),
-      Promise.all([PROMETHEUS_BINARY, PROMTOOL_BINARY, ALERTMANAGER_BINARY].map(executable)).then(
-        (r) => r.every(Boolean),
-      ),
+      Promise.all(
+        [
+          PROMETHEUS_BINARY,
+          PROMTOOL_BINARY,
+          ALERTMANAGER_BINARY,
+          ...(nodeExporterRuns(values) ? [NODE_EXPORTER_BINARY] : []),
+        ].map(executable),
+      ).then((r) => r.every(Boolean)),
       freeBytes(dir),
       local ? portsInUse(values) : Promise.resolve(new Set<number>()),
     ]);
@@ -189,7 +196,12 @@ async function freeBytes(path: string): Promise<number | undefined> {
 }
 
 async function portsInUse(values: LakehouseValues): Promise<Set<number>> {
-  const ports = [...new Set(configuredPorts(values).map((u) => u.port))];
-  const busy = await Promise.all(ports.map(async (p) => [p, await isPortInUse(p)] as const));
+  const uses = configuredPorts(values);
+  const busy = await Promise.all(
+    uses.map(
+      async (u) =>
+        [u.port, await (u.protocol === 'udp' ? isUdpPortInUse : isPortInUse)(u.port)] as const,
+    ),
+  );
   return new Set(busy.filter(([, inUse]) => inUse).map(([p]) => p));
 }

@@ -4,6 +4,7 @@ import { loadValues } from '../platform/config/index.js';
 import { stateDir } from '../platform/paths.js';
 import { ExitError, UserError } from './errors.js';
 import { createProgress } from './progress.js';
+import type { ScrapeTarget } from '../targets/local/observability/index.js';
 
 export interface EnvFlags {
   env: string;
@@ -39,6 +40,20 @@ function formatUptime(seconds: number | null): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
   return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;
+}
+
+/** Prometheus' scrape targets as a table: job, instance, health, last error. */
+function renderScrapeTargets(
+  targets: ScrapeTarget[] | null,
+  renderTable: typeof import('../targets/local/trino/index.js').renderTable,
+): string {
+  if (targets === null) return 'scrape targets: (Prometheus not running)\n';
+  if (targets.length === 0) return 'scrape targets: none\n';
+  const table = renderTable({
+    columns: ['job', 'instance', 'health', 'last error'].map((name) => ({ name, type: 'varchar' })),
+    rows: targets.map((t) => [t.job, t.instance, t.health, t.lastError || '-']),
+  });
+  return `scrape targets:\n${table.replace(/\(\d+ rows?\)\n$/, '')}`;
 }
 
 /** `up`, `down`, `status`, `logs`, `sql`: the platform on this machine. */
@@ -150,6 +165,9 @@ export function registerPlatformCommands(program: Command): void {
           ? `supervisor pid ${status.supervisor.pid}\n`
           : 'platform is down (lakehouse up starts it)\n',
       );
+      if (values.observability.prometheus.enabled) {
+        process.stdout.write(`\n${renderScrapeTargets(status.scrapeTargets, renderTable)}`);
+      }
       if (values.airflow.enabled && status.supervisor.running) {
         const { importErrorsForStatus } = await import('./dags.js');
         process.stdout.write(await importErrorsForStatus(flags.env, flags.values));
@@ -160,7 +178,7 @@ export function registerPlatformCommands(program: Command): void {
     program
       .command('logs <process>')
       .description(
-        'Show a process log: minio, iceberg-catalog (catalog), trino-coordinator (trino), trino-worker-N, prometheus, alertmanager, supervisor',
+        'Show a process log: minio, iceberg-catalog (catalog), trino-coordinator (trino), trino-worker-N, prometheus, alertmanager, node-exporter, statsd-exporter, airflow-*, supervisor',
       ),
   )
     .option('--tail <lines>', 'lines from the end', positiveInt, 100)

@@ -1,4 +1,4 @@
-export { findFreePort, isPortInUse, waitFor } from './net.js';
+export { findFreePort, isPortInUse, isUdpPortInUse, waitFor } from './net.js';
 export { parseJson, stringifyJson } from './json.js';
 export { KeyedLock } from './keyed-lock.js';
 export type { Progress, Step } from './progress.js';

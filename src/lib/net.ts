@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 
 /** Asks the kernel for a free TCP port on the loopback interface. */
@@ -22,6 +23,21 @@ export async function isPortInUse(port: number, host = '127.0.0.1'): Promise<boo
     const server = createServer();
     server.once('error', () => resolve(true));
     server.listen(port, host, () => server.close(() => resolve(false)));
+  });
+}
+
+/**
+ * True when a UDP port cannot be bound on host (another socket holds it). UDP has no
+ * connection to probe, so binding is the only test; it cannot tell who holds the port.
+ */
+export async function isUdpPortInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => {
+      socket.close();
+      resolve(true);
+    });
+    socket.bind(port, host, () => socket.close(() => resolve(false)));
   });
 }
 

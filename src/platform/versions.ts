@@ -14,6 +14,11 @@ export const versions = {
     module: 'github.com/minio/mc',
     version: 'v0.0.0-20250313080218-cf909e1063a9',
   },
+  // Prometheus' StatsD bridge: Airflow sends StatsD, Prometheus scrapes this exporter.
+  statsdExporter: {
+    module: 'github.com/prometheus/statsd_exporter',
+    version: 'v0.28.0',
+  },
   python: {
     pyiceberg: '0.12.0',
     pyarrow: '22.0.0',
@@ -26,6 +31,7 @@ export const versions = {
   // and the defaults of `observability.*.version` in env/<env>/helm-values.yaml.
   prometheus: { debianPackage: 'prometheus', version: '2.42' },
   alertmanager: { debianPackage: 'prometheus-alertmanager', version: '0.25' },
+  nodeExporter: { debianPackage: 'prometheus-node-exporter', version: '1.5' },
   // The newest server distribution published as a Maven artifact (later releases are not); its
   // class files target Java 24, so the JVM must be at least that.
   trino: { version: '476', javaMajor: 24 },

@@ -53,7 +53,7 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-pipelines-'));
     const p: number[] = [];
-    for (let i = 0; i < 11; i++) p.push(await findFreePort());
+    for (let i = 0; i < 15; i++) p.push(await findFreePort());
     // A copy of the repository's DAGs, so a broken DAG file can be added without touching them.
     dagsFolder = join(home, 'dags');
     cpSync(join(repo, 'pipelines', 'dags'), dagsFolder, {
@@ -67,7 +67,7 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
         `minio: { ports: { api: ${p[0]}, console: ${p[1]} } }`,
         `icebergCatalog: { port: ${p[2]} }`,
         `trino: { coordinator: { port: ${p[3]} }, workers: { count: 1, basePort: ${p[4]} } }`,
-        `observability: { prometheus: { port: ${p[5]} }, alertmanager: { port: ${p[6]} } }`,
+        `observability: { prometheus: { port: ${p[5]} }, alertmanager: { port: ${p[6]} }, supervisorMetrics: { port: ${p[11]} }, nodeExporter: { port: ${p[12]} }, statsdExporter: { port: ${p[13]}, statsdPort: ${p[14]} } }`,
         `airflow: { enabled: true, port: ${p[7]}, schedulerHealthPort: ${p[8]}, workerLogServerPort: ${p[9]}, triggererLogServerPort: ${p[10]}, dagsFolder: ${JSON.stringify(dagsFolder)} }`,
         // Short enough that maintenance in this test expires what the test created.
         'retention: { snapshots: 1s, minSnapshotsToKeep: 1, orphanFiles: 1s }',

@@ -55,6 +55,8 @@ function secrets(): { minio: { rootUser: string; rootPassword: string } } {
 const EXPECTED = [
   'alertmanager',
   'prometheus',
+  'node-exporter',
+  'statsd-exporter',
   'minio',
   'iceberg-catalog',
   'trino-coordinator',
@@ -81,6 +83,10 @@ describe('local platform end to end', () => {
       'airflowScheduler',
       'airflowWorkerLogs',
       'airflowTriggererLogs',
+      'supervisorMetrics',
+      'nodeExporter',
+      'statsdExporter',
+      'statsd',
     ]) {
       ports[key] = await findFreePort();
     }
@@ -98,6 +104,9 @@ describe('local platform end to end', () => {
         'observability:',
         `  prometheus: { port: ${ports['prometheus']} }`,
         `  alertmanager: { port: ${ports['alertmanager']} }`,
+        `  supervisorMetrics: { port: ${ports['supervisorMetrics']} }`,
+        `  nodeExporter: { port: ${ports['nodeExporter']} }`,
+        `  statsdExporter: { port: ${ports['statsdExporter']}, statsdPort: ${ports['statsd']} }`,
         `airflow: { port: ${ports['airflow']}, schedulerHealthPort: ${ports['airflowScheduler']}, workerLogServerPort: ${ports['airflowWorkerLogs']}, triggererLogServerPort: ${ports['airflowTriggererLogs']} }`,
         '',
       ].join('\n'),
@@ -147,7 +156,16 @@ describe('local platform end to end', () => {
   });
 
   it('Prometheus scrapes every component that exposes metrics', async () => {
-    const wanted = ['iceberg-catalog', 'minio', 'prometheus', 'alertmanager', 'trino'];
+    const wanted = [
+      'iceberg-catalog',
+      'minio',
+      'prometheus',
+      'alertmanager',
+      'trino',
+      'node',
+      'supervisor',
+      'airflow',
+    ];
     const deadline = Date.now() + 120_000;
     let health: Record<string, string> = {};
     while (Date.now() < deadline) {

@@ -12,7 +12,7 @@ export {
   type ValuesSource,
 } from './load.js';
 export { mergeValues, type MergeSource, type Merged, type ValueMap } from './merge.js';
-export { configuredPorts, type PortUse } from './ports.js';
+export { configuredPorts, nodeExporterRuns, statsdExporterRuns, type PortUse } from './ports.js';
 export { valuesSchema, type LakehouseValues, type LakehouseValuesInput } from './schema.js';
 export {
   compareVersions,

@@ -1,13 +1,23 @@
 import type { LakehouseValues } from './schema.js';
 
-/** One TCP port a component of the platform listens on. */
+/** One port a component of the platform listens on. */
 export interface PortUse {
   /** The values key that sets it: `trino.workers.basePort`. */
   key: string;
   port: number;
   /** Who listens: `minio`, `trino worker 2`. */
   owner: string;
+  /** `udp` for a datagram port (StatsD); TCP otherwise. */
+  protocol?: 'udp';
 }
+
+/** node-exporter runs only for a Prometheus that scrapes it. */
+export const nodeExporterRuns = (values: LakehouseValues): boolean =>
+  values.observability.prometheus.enabled && values.observability.nodeExporter.enabled;
+
+/** statsd_exporter (Airflow's metrics) runs when Airflow does and Prometheus scrapes it. */
+export const statsdExporterRuns = (values: LakehouseValues): boolean =>
+  values.observability.prometheus.enabled && values.airflow.enabled;
 
 /**
  * Every port the enabled components listen on when the platform runs locally, in the runbook's
@@ -28,6 +38,34 @@ export function configuredPorts(values: LakehouseValues): PortUse[] {
       key: 'observability.alertmanager.port',
       port: obs.alertmanager.port,
       owner: 'alertmanager',
+    });
+  }
+  if (obs.prometheus.enabled || obs.alertmanager.enabled) {
+    // The supervisor serves its process metrics and the local alert receiver here.
+    out.push({
+      key: 'observability.supervisorMetrics.port',
+      port: obs.supervisorMetrics.port,
+      owner: 'supervisor metrics',
+    });
+  }
+  if (nodeExporterRuns(values)) {
+    out.push({
+      key: 'observability.nodeExporter.port',
+      port: obs.nodeExporter.port,
+      owner: 'node-exporter',
+    });
+  }
+  if (statsdExporterRuns(values)) {
+    out.push({
+      key: 'observability.statsdExporter.port',
+      port: obs.statsdExporter.port,
+      owner: 'statsd-exporter',
+    });
+    out.push({
+      key: 'observability.statsdExporter.statsdPort',
+      port: obs.statsdExporter.statsdPort,
+      owner: 'statsd-exporter (StatsD, UDP)',
+      protocol: 'udp',
     });
   }
   if (minio.enabled) {

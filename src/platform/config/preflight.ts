@@ -30,13 +30,16 @@ export interface CheckFacts {
   isRoot: boolean;
   /** MinIO is already built in the installer cache, so Go is not needed. */
   minioCached: boolean;
-  /** /usr/bin/prometheus, promtool and prometheus-alertmanager are all present. */
+  /** /usr/bin/prometheus, promtool, prometheus-alertmanager (and node-exporter) are present. */
   observabilityInstalled: boolean;
   stateDir: string;
   /** Free bytes on the file system that holds the state directory. */
   diskFreeBytes: number | undefined;
   memoryTotalBytes: number;
-  /** Configured ports on which something already accepts connections on 127.0.0.1. */
+  /**
+   * Configured ports something already holds on 127.0.0.1: TCP ports that accept connections,
+   * UDP ports (`protocol: 'udp'`) that cannot be bound.
+   */
   portsInUse: ReadonlySet<number>;
 }
 
@@ -137,7 +140,7 @@ export function planChecks(
         ok: false,
         label,
         detail: `in use by another program (${what})`,
-        fix: `stop the program listening on 127.0.0.1:${use.port} (see \`ss -ltnp 'sport = :${use.port}'\`), or set ${use.key} to a free port with --values`,
+        fix: `stop the program listening on 127.0.0.1:${use.port}${use.protocol === 'udp' ? ' (UDP)' : ''} (see \`ss -l${use.protocol === 'udp' ? 'u' : 't'}np 'sport = :${use.port}'\`), or set ${use.key} to a free port with --values`,
       });
     }
   }
@@ -191,10 +194,17 @@ function javaLine(values: LakehouseValues, facts: CheckFacts): CheckLine {
   };
 }
 
+/** The Debian packages of the observability stack (node-exporter unless switched off). */
+const OBSERVABILITY_PACKAGES = [
+  'prometheus',
+  'prometheus-alertmanager',
+  'prometheus-node-exporter',
+];
+
 function aptLine(facts: CheckFacts): CheckLine {
   const label = 'prometheus';
   if (facts.observabilityInstalled) {
-    return { ok: true, label, detail: 'prometheus and prometheus-alertmanager installed' };
+    return { ok: true, label, detail: `${OBSERVABILITY_PACKAGES.join(', ')} installed` };
   }
   if (!facts.tools['apt-get']?.found) {
     return {
@@ -209,13 +219,13 @@ function aptLine(facts: CheckFacts): CheckLine {
       ok: false,
       label,
       detail: 'not installed, and installing Debian packages needs root',
-      fix: 'run `sudo apt-get install -y prometheus prometheus-alertmanager`',
+      fix: `run \`sudo apt-get install -y ${OBSERVABILITY_PACKAGES.join(' ')}\``,
     };
   }
   return {
     ok: true,
     label,
-    detail: 'not installed yet; apt-get will install prometheus and prometheus-alertmanager',
+    detail: `not installed yet; apt-get will install ${OBSERVABILITY_PACKAGES.join(', ')}`,
   };
 }
 

@@ -149,9 +149,31 @@ const alertmanager = strict({
   resources,
 });
 
+// Host metrics (CPU, memory, disk) from Debian's prometheus-node-exporter; scrape job `node`.
+const nodeExporter = strict({
+  enabled: bool().default(true),
+  port: port().default(9100),
+});
+
+// Airflow sends StatsD (UDP) to statsd_exporter, which Prometheus scrapes (job `airflow`). It
+// runs when Airflow does.
+const statsdExporter = strict({
+  port: port().default(9102),
+  statsdPort: port().default(9125),
+});
+
+// The local supervisor's process metrics (`lakehouse_process_*`, job `supervisor`) and the local
+// alert receiver (Alertmanager posts to it; it appends to <state>/observability/alerts.log).
+const supervisorMetrics = strict({
+  port: port().default(9099),
+});
+
 const observability = strict({
   prometheus: prometheus.prefault({}),
   alertmanager: alertmanager.prefault({}),
+  nodeExporter: nodeExporter.prefault({}),
+  statsdExporter: statsdExporter.prefault({}),
+  supervisorMetrics: supervisorMetrics.prefault({}),
 });
 
 const airflow = strict({

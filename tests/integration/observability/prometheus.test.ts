@@ -71,6 +71,8 @@ beforeAll(async () => {
   const amPort = await findFreePort();
   const minioPort = await findFreePort();
   const trinoPort = await findFreePort();
+  const supervisorPort = await findFreePort();
+  const nodePort = await findFreePort();
   values = parseValues('test', [
     {
       file: 'test-values.yaml',
@@ -79,12 +81,18 @@ beforeAll(async () => {
         `minio: { ports: { api: ${minioPort}, console: ${minioPort + 1} } }`,
         `icebergCatalog: { port: ${catalogPort} }`,
         `trino: { coordinator: { port: ${trinoPort} }, workers: { count: 0 } }`,
-        `observability: { prometheus: { port: ${promPort}, scrapeInterval: 1s }, alertmanager: { port: ${amPort} } }`,
+        `observability: { prometheus: { port: ${promPort}, scrapeInterval: 1s }, alertmanager: { port: ${amPort} }, supervisorMetrics: { port: ${supervisorPort} }, nodeExporter: { port: ${nodePort} } }`,
       ].join('\n'),
     },
   ]);
   // A repository root without platform/observability/rules: no rule files to load.
-  paths = await writeObservabilityConfig({ values, env: 'test', stateDir: dir, repoRoot: dir });
+  paths = await writeObservabilityConfig({
+    values,
+    env: 'test',
+    stateDir: dir,
+    repoRoot: dir,
+    minio: { rootUser: 'lakehouse-test', rootPassword: 'not-a-real-minio-secret' },
+  });
 });
 
 afterAll(async () => {
@@ -155,12 +163,16 @@ describe('Prometheus and Alertmanager from Debian packages', () => {
       'iceberg-catalog': 'up',
       minio: 'down',
       trino: 'down',
+      node: 'down',
+      supervisor: 'down',
     });
     expect(Object.keys(byJob).sort()).toEqual([
       'alertmanager',
       'iceberg-catalog',
       'minio',
+      'node',
       'prometheus',
+      'supervisor',
       'trino',
     ]);
 

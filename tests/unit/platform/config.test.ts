@@ -328,6 +328,10 @@ describe('configuredPorts', () => {
     expect(configuredPorts(v).map((u) => `${u.port} ${u.key} ${u.owner}`)).toEqual([
       '9090 observability.prometheus.port prometheus',
       '9093 observability.alertmanager.port alertmanager',
+      '9099 observability.supervisorMetrics.port supervisor metrics',
+      '9100 observability.nodeExporter.port node-exporter',
+      '9102 observability.statsdExporter.port statsd-exporter',
+      '9125 observability.statsdExporter.statsdPort statsd-exporter (StatsD, UDP)',
       '9000 minio.ports.api minio',
       '9001 minio.ports.console minio console',
       '8181 icebergCatalog.port iceberg catalog',
@@ -339,5 +343,14 @@ describe('configuredPorts', () => {
       '8793 airflow.workerLogServerPort airflow worker log server',
       '8794 airflow.triggererLogServerPort airflow triggerer log server',
     ]);
+  });
+
+  it('runs no exporter and no supervisor metrics port without Prometheus and Alertmanager', () => {
+    const v = parse(
+      'global: { target: local }\nairflow: { enabled: true }\nobservability: { prometheus: { enabled: false }, alertmanager: { enabled: false } }\n',
+    );
+    const keys = configuredPorts(v).map((u) => u.key);
+    expect(keys.filter((k) => k.startsWith('observability.'))).toEqual([]);
+    expect(configuredPorts(v).filter((u) => u.protocol === 'udp')).toEqual([]);
   });
 });

@@ -47,11 +47,13 @@ describe('planChecks (local target)', () => {
         '✓ java        25 (system; Trino 476 needs 24+)',
         '✓ mvn         3.8.7 (downloads Trino)',
         '✓ tar         1.34 (unpacks Trino)',
-        '✓ prometheus  prometheus and prometheus-alertmanager installed',
+        '✓ prometheus  prometheus, prometheus-alertmanager, prometheus-node-exporter installed',
         '✓ disk        70 GB free under /srv/lakehouse (5 GB needed)',
         '✓ memory      16 GB total (8 GB needed; Trino heaps take 4 GB)',
         '✓ port 9090   free (observability.prometheus.port, prometheus)',
         '✓ port 9093   free (observability.alertmanager.port, alertmanager)',
+        '✓ port 9099   free (observability.supervisorMetrics.port, supervisor metrics)',
+        '✓ port 9100   free (observability.nodeExporter.port, node-exporter)',
         '✓ port 9000   free (minio.ports.api, minio)',
         '✓ port 9001   free (minio.ports.console, minio console)',
         '✓ port 8181   free (icebergCatalog.port, iceberg catalog)',
@@ -111,7 +113,7 @@ describe('planChecks (local target)', () => {
         ok: false,
         label: 'prometheus',
         detail: 'not installed, and installing Debian packages needs root',
-        fix: 'run `sudo apt-get install -y prometheus prometheus-alertmanager`',
+        fix: 'run `sudo apt-get install -y prometheus prometheus-alertmanager prometheus-node-exporter`',
       },
       {
         ok: false,
@@ -177,7 +179,8 @@ describe('planChecks (local target)', () => {
     expect(lines.find((l) => l.label === 'prometheus')).toEqual({
       ok: true,
       label: 'prometheus',
-      detail: 'not installed yet; apt-get will install prometheus and prometheus-alertmanager',
+      detail:
+        'not installed yet; apt-get will install prometheus, prometheus-alertmanager, prometheus-node-exporter',
     });
   });
 
@@ -196,6 +199,8 @@ describe('planChecks (local target)', () => {
       'memory',
       'port 9090',
       'port 9093',
+      'port 9099',
+      'port 9100',
       'port 8181',
     ]);
   });

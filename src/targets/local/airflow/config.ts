@@ -26,6 +26,8 @@ export interface AirflowEnvInput {
   workerLogServerPort: number;
   triggererLogServerPort: number;
   parallelism: number;
+  /** statsd_exporter's UDP port on 127.0.0.1; Airflow sends its StatsD metrics there. */
+  statsdPort?: number;
   /** The environment's `retention:` values; the maintenance DAG reads them as a Variable. */
   retention?: Record<string, string | number>;
   secrets: { jwtSecret: string; apiSecretKey: string; fernetKey: string };
@@ -77,8 +79,17 @@ export function airflowEnv(input: AirflowEnvInput): Record<string, string> {
     AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '60',
     AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '30',
     AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES: '1',
-    // Statsd/OpenTelemetry metrics come with the Prometheus scrape of Airflow (a later issue).
-    AIRFLOW__METRICS__STATSD_ON: 'False',
+    // StatsD to statsd_exporter (platform/observability/statsd-mapping.yml), with tags in the
+    // InfluxDB form: without it Airflow 3 drops the dag_id/task_id tags of its metrics.
+    ...(input.statsdPort !== undefined
+      ? {
+          AIRFLOW__METRICS__STATSD_ON: 'True',
+          AIRFLOW__METRICS__STATSD_HOST: '127.0.0.1',
+          AIRFLOW__METRICS__STATSD_PORT: String(input.statsdPort),
+          AIRFLOW__METRICS__STATSD_PREFIX: 'airflow',
+          AIRFLOW__METRICS__STATSD_INFLUXDB_ENABLED: 'True',
+        }
+      : { AIRFLOW__METRICS__STATSD_ON: 'False' }),
     ...(input.retention
       ? { AIRFLOW_VAR_LAKEHOUSE_RETENTION: JSON.stringify(input.retention) }
       : {}),

@@ -29,7 +29,7 @@ const LABEL = `Airflow ${versions.airflow.version}`;
 const MIN_PYTHON: [number, number] = [3, 10]; // Airflow 3.3 supports Python 3.10+.
 const COMPLETE_MARKER = '.lakehouse-complete';
 const IMPORT_CHECK =
-  'import airflow, airflow.providers.trino.hooks.trino, airflow.providers.common.sql; print(airflow.__version__)';
+  'import airflow, airflow.providers.trino.hooks.trino, airflow.providers.common.sql, statsd; print(airflow.__version__)';
 
 export function airflowRequirementsFile(): string {
   return join(repoRoot, versions.airflow.requirementsFile);

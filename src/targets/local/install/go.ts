@@ -37,6 +37,22 @@ const mc: GoComponent = {
   coldEstimate: '~2 min',
 };
 
+const statsdExporter: GoComponent = {
+  label: 'statsd_exporter',
+  name: 'statsd_exporter',
+  ...versions.statsdExporter,
+  minGo: [1, 22],
+  coldEstimate: '~1-2 min',
+};
+
+const GO_COMPONENTS = { minio, mc, statsd_exporter: statsdExporter } as const;
+export type GoComponentName = keyof typeof GO_COMPONENTS;
+
+/** Builds (once) and returns the path of Prometheus' statsd_exporter (Airflow's metrics). */
+export async function ensureStatsdExporter(opts: InstallOptions = {}): Promise<string> {
+  return ensureGoBinary(statsdExporter, opts);
+}
+
 /** Builds (once) and returns the path of the MinIO server binary. */
 export async function ensureMinio(opts: InstallOptions = {}): Promise<string> {
   return ensureGoBinary(minio, opts);
@@ -48,8 +64,8 @@ export async function ensureMc(opts: InstallOptions = {}): Promise<string> {
 }
 
 /** Where a component's binary lives in the cache: `<cache>/<name>/<version>/bin/<name>`. */
-export function goBinaryPath(component: 'minio' | 'mc', cacheDir = cacheRoot()): string {
-  const c = component === 'minio' ? minio : mc;
+export function goBinaryPath(component: GoComponentName, cacheDir = cacheRoot()): string {
+  const c = GO_COMPONENTS[component];
   return join(cacheDir, c.name, c.version, 'bin', c.name);
 }
 

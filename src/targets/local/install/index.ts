@@ -4,7 +4,13 @@
  */
 export { cacheRoot } from './cache.js';
 export { InstallError } from './errors.js';
-export { ensureMc, ensureMinio, goBinaryPath } from './go.js';
+export {
+  ensureMc,
+  ensureMinio,
+  ensureStatsdExporter,
+  goBinaryPath,
+  type GoComponentName,
+} from './go.js';
 export {
   ensureJavaRuntime,
   parseJavaSettings,

@@ -1,8 +1,9 @@
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import { run } from '../install/run.js';
 import { renderAlertmanagerConfig, renderPrometheusConfig } from './config.js';
+import { minioPrometheusToken, minioTokenValid } from './minio-token.js';
 import { observabilityPaths, type ObservabilityPaths } from './launch.js';
 
 export interface WriteConfigInput {
@@ -11,6 +12,13 @@ export interface WriteConfigInput {
   stateDir: string;
   /** The repository (for `platform/observability/rules/`). */
   repoRoot: string;
+  /** MinIO's root credentials: Prometheus' bearer token for MinIO is signed with them. */
+  minio?: { rootUser: string; rootPassword: string };
+}
+
+/** statsd_exporter's mapping of Airflow's StatsD names to the contract's metric names. */
+export function statsdMappingFile(repoRoot: string): string {
+  return join(repoRoot, 'platform', 'observability', 'statsd-mapping.yml');
 }
 
 /** Where alert rules live in the repository (the runbook's `platform/observability`). */
@@ -32,17 +40,33 @@ export async function writeObservabilityConfig(
     () => true,
     () => false,
   );
+  const withToken = input.values.minio.enabled && input.minio !== undefined;
+  if (withToken && input.minio) {
+    const { rootUser, rootPassword } = input.minio;
+    const now = Math.floor(Date.now() / 1000);
+    const current = await readFile(paths.minioToken, 'utf8').catch(() => '');
+    if (!minioTokenValid(current, rootUser, rootPassword, now)) {
+      const token = minioPrometheusToken(rootUser, rootPassword, now);
+      await atomicWrite(paths.minioToken, `${token}\n`, 0o600);
+    }
+  }
   await atomicWrite(
     paths.prometheusConfig,
     renderPrometheusConfig({
       values: input.values,
       env: input.env,
       ...(hasRules ? { ruleFilesGlob: join(rules, '*.yml') } : {}),
+      ...(withToken ? { minioTokenFile: paths.minioToken } : {}),
     }),
   );
+  const receiverPort = input.values.observability.supervisorMetrics.port;
   await atomicWrite(
     paths.alertmanagerConfig,
-    renderAlertmanagerConfig({ values: input.values, env: input.env }),
+    renderAlertmanagerConfig({
+      values: input.values,
+      env: input.env,
+      localReceiverUrl: `http://127.0.0.1:${receiverPort}/alerts`,
+    }),
   );
   await mkdir(paths.prometheusData, { recursive: true });
   await mkdir(paths.alertmanagerData, { recursive: true });
@@ -67,9 +91,9 @@ export async function checkAlertmanagerConfig(
   return { ok: r.code === 0, output: r.tail };
 }
 
-async function atomicWrite(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+async function atomicWrite(path: string, text: string, mode?: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, ...(mode !== undefined ? { mode: 0o700 } : {}) });
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
+  await writeFile(tmp, text, mode !== undefined ? { mode } : {});
   await rename(tmp, path);
 }

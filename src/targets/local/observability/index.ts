@@ -7,15 +7,17 @@ export {
   ALERTMANAGER_BINARY,
   AMTOOL_BINARY,
   ensureAlertmanager,
+  ensureNodeExporter,
   ensurePrometheus,
+  NODE_EXPORTER_BINARY,
   parseVersionOutput,
   PROMETHEUS_BINARY,
   PROMTOOL_BINARY,
   type AlertmanagerInstall,
+  type NodeExporterInstall,
   type PrometheusInstall,
 } from './install.js';
 export {
-  MINIO_METRICS_ENV,
   renderAlertmanagerConfig,
   renderPrometheusConfig,
   TRINO_METRICS_USER,
@@ -24,8 +26,12 @@ export {
 } from './config.js';
 export {
   alertmanagerLaunch,
+  nodeExporterLaunch,
   observabilityPaths,
   prometheusLaunch,
+  statsdExporterLaunch,
+  type NodeExporterLaunchInput,
+  type StatsdExporterLaunchInput,
   type AlertmanagerLaunchInput,
   type LaunchSpec,
   type ObservabilityPaths,
@@ -35,6 +41,10 @@ export {
   checkAlertmanagerConfig,
   checkPrometheusConfig,
   rulesDir,
+  statsdMappingFile,
   writeObservabilityConfig,
   type WriteConfigInput,
 } from './files.js';
+export { minioPrometheusToken, minioTokenValid } from './minio-token.js';
+export { fetchScrapeTargets, parseScrapeTargets, type ScrapeTarget } from './targets.js';
+export { reloadConfig, type ReloadResult } from './reload.js';

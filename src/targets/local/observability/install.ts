@@ -21,6 +21,7 @@ export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
 export const PROMTOOL_BINARY = '/usr/bin/promtool';
 export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
 export const AMTOOL_BINARY = '/usr/bin/amtool';
+export const NODE_EXPORTER_BINARY = '/usr/bin/prometheus-node-exporter';
 
 const SUDO_HINT = 'sudo apt-get install -y prometheus prometheus-alertmanager';
 
@@ -58,6 +59,28 @@ export async function ensureAlertmanager(opts: AptOptions = {}): Promise<Alertma
   return { binary: ALERTMANAGER_BINARY, amtool: AMTOOL_BINARY, version };
 }
 
+export interface NodeExporterInstall {
+  binary: string;
+  version: string;
+}
+
+/** Installs Debian's `prometheus-node-exporter` package (host CPU, memory, disk) on first use. */
+export async function ensureNodeExporter(opts: AptOptions = {}): Promise<NodeExporterInstall> {
+  const label = 'node-exporter';
+  await ensureDebianPackages(
+    {
+      label,
+      packages: ['prometheus-node-exporter'],
+      binaries: [NODE_EXPORTER_BINARY],
+      sudoHint: 'sudo apt-get install -y prometheus-node-exporter',
+    },
+    opts,
+  );
+  const version = await binaryVersion(label, NODE_EXPORTER_BINARY);
+  opts.onProgress?.(`${label} ${version} (${NODE_EXPORTER_BINARY})`);
+  return { binary: NODE_EXPORTER_BINARY, version };
+}
+
 /** Reads "prometheus, version 2.42.0+ds (branch: …)" or "alertmanager, version 0.25.0 (…)". */
 export function parseVersionOutput(output: string): string | undefined {
   return /\bversion (\S+)/.exec(output)?.[1];
@@ -71,7 +94,7 @@ async function binaryVersion(label: string, binary: string): Promise<string> {
       label,
       `${binary} --version`,
       r.tail,
-      'the package is installed but its binary does not run; reinstall it with `apt-get install --reinstall -y prometheus prometheus-alertmanager`',
+      'the package is installed but its binary does not run; reinstall it with `apt-get install --reinstall -y prometheus prometheus-alertmanager prometheus-node-exporter`',
     );
   }
   return version;

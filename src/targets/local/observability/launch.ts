@@ -16,6 +16,10 @@ export interface ObservabilityPaths {
   prometheusData: string;
   alertmanagerConfig: string;
   alertmanagerData: string;
+  /** The local alert receiver's file: one JSON line per Alertmanager notification. */
+  alertsLog: string;
+  /** MinIO's Prometheus bearer token (mode 0600), read by Prometheus (`bearer_token_file`). */
+  minioToken: string;
 }
 
 export function observabilityPaths(stateDir: string): ObservabilityPaths {
@@ -25,6 +29,8 @@ export function observabilityPaths(stateDir: string): ObservabilityPaths {
     prometheusData: join(root, 'prometheus', 'data'),
     alertmanagerConfig: join(root, 'alertmanager', 'alertmanager.yml'),
     alertmanagerData: join(root, 'alertmanager', 'data'),
+    alertsLog: join(root, 'alerts.log'),
+    minioToken: join(stateDir, 'secrets', 'minio-prometheus.token'),
   };
 }
 
@@ -74,5 +80,53 @@ export function alertmanagerLaunch(input: AlertmanagerLaunchInput): LaunchSpec {
     ],
     env: {},
     healthUrl: `http://127.0.0.1:${input.port}/-/ready`,
+  };
+}
+
+export interface NodeExporterLaunchInput {
+  binary: string;
+  port: number;
+}
+
+/**
+ * Debian's node-exporter with the collectors that fail without an init system or belong to the
+ * machine switched off: `systemd` (no D-Bus here; it would log an error every scrape) and
+ * `textfile` (Debian points it at a system directory other exporters write to).
+ */
+export function nodeExporterLaunch(input: NodeExporterLaunchInput): LaunchSpec {
+  return {
+    command: input.binary,
+    args: [
+      `--web.listen-address=127.0.0.1:${input.port}`,
+      '--no-collector.systemd',
+      '--no-collector.textfile',
+    ],
+    env: {},
+    healthUrl: `http://127.0.0.1:${input.port}/`,
+  };
+}
+
+export interface StatsdExporterLaunchInput {
+  binary: string;
+  /** Prometheus scrapes this TCP port. */
+  port: number;
+  /** Airflow sends StatsD datagrams to this UDP port. */
+  statsdPort: number;
+  mappingFile: string;
+}
+
+/** statsd_exporter: StatsD over UDP on loopback in, Prometheus metrics out; no TCP listener. */
+export function statsdExporterLaunch(input: StatsdExporterLaunchInput): LaunchSpec {
+  return {
+    command: input.binary,
+    args: [
+      `--statsd.listen-udp=127.0.0.1:${input.statsdPort}`,
+      // Its default also listens for StatsD over TCP on every interface: off.
+      '--statsd.listen-tcp=',
+      `--web.listen-address=127.0.0.1:${input.port}`,
+      `--statsd.mapping-config=${input.mappingFile}`,
+    ],
+    env: {},
+    healthUrl: `http://127.0.0.1:${input.port}/-/healthy`,
   };
 }

@@ -1,17 +1,24 @@
 import { join } from 'node:path';
-import { durationSeconds, type LakehouseValues } from '../../../platform/config/index.js';
+import {
+  durationSeconds,
+  nodeExporterRuns,
+  statsdExporterRuns,
+  type LakehouseValues,
+} from '../../../platform/config/index.js';
 import { repoRoot } from '../../../platform/paths.js';
 import { versions } from '../../../platform/versions.js';
 import {
   ensureAirflowEnv,
   ensureJavaRuntime,
   ensureMinio,
+  ensureStatsdExporter,
   ensureTrinoCli,
   ensureTrinoServer,
   type Progress,
 } from '../install/index.js';
 import {
   ensureAlertmanager,
+  ensureNodeExporter,
   ensurePrometheus,
   writeObservabilityConfig,
   type ObservabilityPaths,
@@ -53,6 +60,22 @@ export function installSteps(
       label: 'Alertmanager',
       run: async (onProgress) => {
         installed.alertmanager = (await ensureAlertmanager({ onProgress })).binary;
+      },
+    });
+  }
+  if (nodeExporterRuns(values)) {
+    steps.push({
+      label: 'node-exporter',
+      run: async (onProgress) => {
+        installed.nodeExporter = (await ensureNodeExporter({ onProgress })).binary;
+      },
+    });
+  }
+  if (statsdExporterRuns(values)) {
+    steps.push({
+      label: `statsd_exporter ${versions.statsdExporter.version}`,
+      run: async (onProgress) => {
+        installed.statsdExporter = await ensureStatsdExporter({ onProgress });
       },
     });
   }
@@ -187,8 +210,9 @@ export async function writeObservability(
   values: LakehouseValues,
   env: string,
   stateDir: string,
+  secrets: PlatformSecrets,
 ): Promise<ObservabilityPaths | undefined> {
   const obs = values.observability;
   if (!obs.prometheus.enabled && !obs.alertmanager.enabled) return undefined;
-  return writeObservabilityConfig({ values, env, stateDir, repoRoot });
+  return writeObservabilityConfig({ values, env, stateDir, repoRoot, minio: secrets.minio });
 }

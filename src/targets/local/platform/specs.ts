@@ -1,11 +1,18 @@
 import { dirname, join, resolve } from 'node:path';
-import type { LakehouseValues } from '../../../platform/config/index.js';
+import {
+  nodeExporterRuns,
+  statsdExporterRuns,
+  type LakehouseValues,
+} from '../../../platform/config/index.js';
 import type { ComponentName, ProcessSpec } from '../process-spec.js';
 import type { PlatformSecrets } from '../secrets.js';
 import {
-  MINIO_METRICS_ENV,
   alertmanagerLaunch,
+  nodeExporterLaunch,
   prometheusLaunch,
+  statsdExporterLaunch,
+  statsdMappingFile,
+  type LaunchSpec,
   type ObservabilityPaths,
 } from '../observability/index.js';
 import { trinoLaunch } from '../trino/index.js';
@@ -17,6 +24,7 @@ import {
 } from '../airflow/index.js';
 import type { AirflowEnv } from '../install/index.js';
 import { repoRoot } from '../../../platform/paths.js';
+import { versions } from '../../../platform/versions.js';
 import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
 
 /** What the installers produced: the binaries and runtimes the processes run. */
@@ -28,6 +36,8 @@ export interface InstalledComponents {
   trinoServer?: string;
   prometheus?: string;
   alertmanager?: string;
+  nodeExporter?: string;
+  statsdExporter?: string;
   airflow?: AirflowEnv;
 }
 
@@ -66,6 +76,9 @@ export function airflowProcessEnv(
     workerLogServerPort: values.airflow.workerLogServerPort,
     triggererLogServerPort: values.airflow.triggererLogServerPort,
     parallelism: values.airflow.parallelism,
+    ...(statsdExporterRuns(values)
+      ? { statsdPort: values.observability.statsdExporter.statsdPort }
+      : {}),
     retention: values.retention,
     secrets: secrets.airflow,
     baseEnv,
@@ -103,14 +116,20 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
   const minioEndpoint = loopback(values.minio.ports.api);
 
   const obs = values.observability;
-  if (obs.prometheus.enabled || obs.alertmanager.enabled) {
-    const paths = need(input.observability, 'observability configuration');
+  if (
+    obs.prometheus.enabled ||
+    obs.alertmanager.enabled ||
+    nodeExporterRuns(values) ||
+    statsdExporterRuns(values)
+  ) {
+    const paths = (): ObservabilityPaths =>
+      need(input.observability, 'observability configuration');
     const specs: ProcessSpec[] = [];
     if (obs.alertmanager.enabled) {
       const launch = alertmanagerLaunch({
         binary: need(installed.alertmanager, 'Alertmanager'),
-        configFile: paths.alertmanagerConfig,
-        dataDir: paths.alertmanagerData,
+        configFile: paths().alertmanagerConfig,
+        dataDir: paths().alertmanagerData,
         port: obs.alertmanager.port,
       });
       specs.push({
@@ -128,8 +147,8 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
     if (obs.prometheus.enabled) {
       const launch = prometheusLaunch({
         binary: need(installed.prometheus, 'Prometheus'),
-        configFile: paths.prometheusConfig,
-        dataDir: paths.prometheusData,
+        configFile: paths().prometheusConfig,
+        dataDir: paths().prometheusData,
         port: obs.prometheus.port,
         retention: obs.prometheus.retention,
       });
@@ -144,6 +163,43 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
         health: { url: launch.healthUrl },
         dependsOn: [],
       });
+    }
+    const exporter = (name: string, version: string, port: number, launch: LaunchSpec) =>
+      specs.push({
+        name,
+        component: 'observability',
+        version,
+        command: launch.command,
+        args: launch.args,
+        env: launch.env,
+        ports: [port],
+        health: { url: launch.healthUrl },
+        dependsOn: [],
+      });
+    if (nodeExporterRuns(values)) {
+      const port = obs.nodeExporter.port;
+      const binary = need(installed.nodeExporter, 'node-exporter');
+      exporter(
+        'node-exporter',
+        versions.nodeExporter.version,
+        port,
+        nodeExporterLaunch({ binary, port }),
+      );
+    }
+    // Airflow's metrics bridge: part of observability, so it runs before Airflow sends to it.
+    if (statsdExporterRuns(values)) {
+      const { port, statsdPort } = obs.statsdExporter;
+      exporter(
+        'statsd-exporter',
+        versions.statsdExporter.version,
+        port,
+        statsdExporterLaunch({
+          binary: need(installed.statsdExporter, 'statsd_exporter'),
+          port,
+          statsdPort,
+          mappingFile: statsdMappingFile(repoRoot),
+        }),
+      );
     }
     out.set('observability', specs);
   }
@@ -167,7 +223,6 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
         ],
         env: {
           ...baseEnv,
-          ...MINIO_METRICS_ENV,
           MINIO_ROOT_USER: secrets.minio.rootUser,
           MINIO_ROOT_PASSWORD: secrets.minio.rootPassword,
           MINIO_BROWSER_REDIRECT: 'off',

@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
-import type { LakehouseValues } from '../../../platform/config/index.js';
+import {
+  nodeExporterRuns,
+  statsdExporterRuns,
+  type LakehouseValues,
+} from '../../../platform/config/index.js';
 import { versions } from '../../../platform/versions.js';
 import { join } from 'node:path';
 import { cacheRoot, goBinaryPath } from '../install/index.js';
+import { versions as pinned } from '../../../platform/versions.js';
 import {
   AIRFLOW_API_SERVER,
   AIRFLOW_DAG_PROCESSOR,
@@ -10,7 +15,13 @@ import {
   AIRFLOW_TRIGGERER,
 } from '../airflow/index.js';
 import { trinoCacheDir } from '../install/trino.js';
-import { ALERTMANAGER_BINARY, PROMETHEUS_BINARY } from '../observability/index.js';
+import {
+  ALERTMANAGER_BINARY,
+  fetchScrapeTargets,
+  NODE_EXPORTER_BINARY,
+  PROMETHEUS_BINARY,
+  type ScrapeTarget,
+} from '../observability/index.js';
 import type { ComponentName, ProcessStatus } from '../process-spec.js';
 import {
   SupervisorClient,
@@ -62,6 +73,24 @@ function expectedProcesses(values: LakehouseValues): Expected[] {
       version: obs.prometheus.version,
       ports: [obs.prometheus.port],
       installed: () => existsSync(PROMETHEUS_BINARY),
+    });
+  }
+  if (nodeExporterRuns(values)) {
+    out.push({
+      name: 'node-exporter',
+      component: 'observability',
+      version: pinned.nodeExporter.version,
+      ports: [obs.nodeExporter.port],
+      installed: () => existsSync(NODE_EXPORTER_BINARY),
+    });
+  }
+  if (statsdExporterRuns(values)) {
+    out.push({
+      name: 'statsd-exporter',
+      component: 'observability',
+      version: pinned.statsdExporter.version,
+      ports: [obs.statsdExporter.port],
+      installed: () => existsSync(goBinaryPath('statsd_exporter')),
     });
   }
   if (values.minio.enabled) {
@@ -120,6 +149,8 @@ function expectedProcesses(values: LakehouseValues): Expected[] {
 export interface PlatformStatus {
   supervisor: { running: boolean; pid: number | null };
   processes: ProcessRow[];
+  /** Prometheus' scrape targets; null when Prometheus is disabled or not running. */
+  scrapeTargets: ScrapeTarget[] | null;
 }
 
 /** What runs, merged with what the values call for: a component never started shows as stopped. */
@@ -174,5 +205,9 @@ export async function statusLocal(opts: {
   }
   // Processes still running that the values no longer ask for (until the next `up`).
   for (const p of byName.values()) rows.push(toRow(p));
-  return { supervisor: { running: pid !== null, pid }, processes: rows };
+  const prometheus = opts.values.observability.prometheus;
+  const prometheusRuns = rows.some((r) => r.name === 'prometheus' && r.pid !== null);
+  const scrapeTargets =
+    prometheus.enabled && prometheusRuns ? await fetchScrapeTargets(prometheus.port) : null;
+  return { supervisor: { running: pid !== null, pid }, processes: rows, scrapeTargets };
 }

@@ -6,7 +6,7 @@ import {
   type LakehouseValues,
 } from '../../../platform/config/index.js';
 import { repoRoot } from '../../../platform/paths.js';
-import { isPortInUse } from '../../../lib/index.js';
+import { isPortInUse, isUdpPortInUse } from '../../../lib/index.js';
 import {
   COMPONENT_ORDER,
   type ComponentName,
@@ -21,9 +21,11 @@ import {
   readDesiredSpecs,
   waitForHealthy,
   writeDesiredSpecs,
+  writeMetricsSettings,
   type SupervisorClient,
 } from '../supervisor/index.js';
 import { activeWorkers, isReady, TrinoClient } from '../trino/index.js';
+import { reloadConfig } from '../observability/index.js';
 import { ensureBucket } from './bucket.js';
 import { platformEndpoints, type Endpoint } from './endpoints.js';
 import { platformLayout } from './layout.js';
@@ -81,14 +83,25 @@ function baseEnv(): Record<string, string> {
 }
 
 /** Refuses to start a process whose port another program holds, naming the key to change. */
-async function checkPorts(values: LakehouseValues, running: ProcessStatus[]): Promise<void> {
+async function checkPorts(
+  values: LakehouseValues,
+  running: ProcessStatus[],
+  supervisorMetricsPort: number | null,
+): Promise<void> {
   const ours = new Set(running.filter((p) => p.pid !== null).flatMap((p) => p.ports));
+  const alive = new Set(running.filter((p) => p.pid !== null).map((p) => p.name));
   for (const use of configuredPorts(values)) {
     if (ours.has(use.port)) continue;
-    if (await isPortInUse(use.port)) {
+    if (use.key === 'observability.supervisorMetrics.port' && use.port === supervisorMetricsPort) {
+      continue; // our supervisor serves it
+    }
+    const udp = use.protocol === 'udp';
+    // statsd_exporter holds its UDP port; a process's ports list names only its TCP port.
+    if (udp && alive.has('statsd-exporter')) continue;
+    if (await (udp ? isUdpPortInUse : isPortInUse)(use.port)) {
       throw new UserError(
-        `port ${use.port} (${use.key}, for ${use.owner}) is held by another program`,
-        `stop it (\`ss -ltnp 'sport = :${use.port}'\` shows which), or set another port with --values <file> (${use.key})`,
+        `port ${use.port}${udp ? ' (UDP)' : ''} (${use.key}, for ${use.owner}) is held by another program`,
+        `stop it (\`ss -l${udp ? 'u' : 't'}np 'sport = :${use.port}'\` shows which), or set another port with --values <file> (${use.key})`,
       );
     }
   }
@@ -152,7 +165,15 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
 
     const secrets = await ensureSecrets(stateDir);
     if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);
-    const observability = await writeObservability(values, env, stateDir);
+    const observability = await writeObservability(values, env, stateDir, secrets);
+    const obs = values.observability;
+    // Read by the supervisor on start and at every apply: its /metrics and /alerts endpoint.
+    writeMetricsSettings(
+      stateDir,
+      observability && (obs.prometheus.enabled || obs.alertmanager.enabled)
+        ? { port: obs.supervisorMetrics.port, alertsLog: observability.alertsLog }
+        : null,
+    );
     if (values.airflow.enabled) await writeAirflowFiles(values, layout, secrets);
 
     const supervisorStep = progress.step('Start the supervisor');
@@ -160,7 +181,8 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     supervisorStep.done();
 
     const before = await client.status();
-    await checkPorts(values, before);
+    const { metricsPort } = await client.info();
+    await checkPorts(values, before, metricsPort);
     const specs = buildProcessSpecs({
       values,
       layout,
@@ -201,6 +223,7 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     );
 
     const processes = await client.status();
+    await reloadObservability(values, processes, progress);
     return {
       changed,
       endpoints: platformEndpoints(values),
@@ -212,6 +235,40 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     };
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * Prometheus and Alertmanager re-read their rendered files (and the repository's rule files),
+ * which may have changed while their process specs did not. A file they refuse fails `up`.
+ */
+async function reloadObservability(
+  values: LakehouseValues,
+  processes: ProcessStatus[],
+  progress: Progress,
+): Promise<void> {
+  const obs = values.observability;
+  const running = (name: string): boolean =>
+    processes.some((p) => p.name === name && p.pid !== null);
+  const targets = [
+    ...(obs.prometheus.enabled && running('prometheus')
+      ? [{ name: 'prometheus' as const, port: obs.prometheus.port }]
+      : []),
+    ...(obs.alertmanager.enabled && running('alertmanager')
+      ? [{ name: 'alertmanager' as const, port: obs.alertmanager.port }]
+      : []),
+  ];
+  for (const t of targets) {
+    const r = await reloadConfig(t.name, t.port);
+    if (!r.ok) {
+      progress.step(`Reload ${t.name} configuration`).fail(r.error ?? 'failed');
+      throw new UserError(
+        `${t.name} refused its configuration: ${r.error ?? 'reload failed'}`,
+        t.name === 'prometheus'
+          ? 'check the rule files with `promtool check rules platform/observability/rules/*.yml`; `lakehouse logs prometheus` shows the error'
+          : '`lakehouse logs alertmanager` shows the error',
+      );
+    }
   }
 }
 

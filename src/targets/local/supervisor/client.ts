@@ -3,7 +3,7 @@
  */
 import { request } from 'node:http';
 import type { ProcessStatus } from '../process-spec.js';
-import type { ProcessAction } from './control-server.js';
+import type { ProcessAction, SupervisorInfo } from './control-server.js';
 import { supervisorPaths } from './paths.js';
 import type { ApplyResult } from './supervisor.js';
 
@@ -44,6 +44,11 @@ export class SupervisorClient {
   async ping(timeoutMs = QUICK_MS): Promise<number> {
     const body = await this.call<{ pid: number }>('GET', '/ping', timeoutMs);
     return body.pid;
+  }
+
+  /** The pid and the port the metrics endpoint listens on (null: none). */
+  info(timeoutMs = QUICK_MS): Promise<SupervisorInfo> {
+    return this.call<SupervisorInfo>('GET', '/ping', timeoutMs);
   }
 
   /** Statuses in start (dependency) order. */

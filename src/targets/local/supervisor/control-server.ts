@@ -2,7 +2,7 @@
  * The control API: small HTTP over the supervisor's Unix socket. Only the owner can reach the
  * socket (mode 0600 in a 0700 directory), so there is no further authentication.
  *
- *   GET  /ping                          → { pid }
+ *   GET  /ping                          → { pid, metricsPort }
  *   GET  /status                        → ProcessStatus[]
  *   POST /apply                         → ApplyResult (re-reads desired.json)
  *   POST /processes/:name/<action>      → ProcessStatus; action: start, stop, restart, pause, resume
@@ -16,8 +16,15 @@ import { UnknownProcessError, type ApplyResult } from './supervisor.js';
 export const PROCESS_ACTIONS = ['start', 'stop', 'restart', 'pause', 'resume'] as const;
 export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
 
+export interface SupervisorInfo {
+  pid: number;
+  metricsPort: number | null;
+}
+
 export interface ControlHandlers {
   status(): ProcessStatus[];
+  /** What /ping answers: the pid, and the port of the metrics endpoint while it listens. */
+  info(): SupervisorInfo;
   apply(): Promise<ApplyResult>;
   processAction(name: string, action: ProcessAction): Promise<ProcessStatus>;
   /** Stops everything; the server answers, then `afterShutdown` ends the supervisor. */
@@ -41,7 +48,7 @@ async function route(
   const url = new URL(req.url ?? '/', 'http://supervisor');
   const method = req.method ?? 'GET';
   try {
-    if (method === 'GET' && url.pathname === '/ping') return send(res, 200, { pid: process.pid });
+    if (method === 'GET' && url.pathname === '/ping') return send(res, 200, handlers.info());
     if (method === 'GET' && url.pathname === '/status') return send(res, 200, handlers.status());
     if (method === 'POST' && url.pathname === '/apply') {
       return send(res, 200, await handlers.apply());

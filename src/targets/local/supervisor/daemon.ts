@@ -10,6 +10,7 @@ import type { ProcessStatus } from '../process-spec.js';
 import { type ProcessAction, createControlServer } from './control-server.js';
 import { readDesiredSpecs } from './desired.js';
 import { acquireLock } from './lock.js';
+import { MetricsEndpoint, readMetricsSettings } from './metrics.js';
 import { killOrphans } from './orphans.js';
 import { supervisorPaths } from './paths.js';
 import { settingsFromEnv, type SupervisorSettings } from './settings.js';
@@ -83,9 +84,20 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
     return stopping;
   };
 
+  const metrics = new MetricsEndpoint(() => supervisor.status(), {
+    info: (msg) => logger.info(msg),
+    error: (msg) => logger.error(msg),
+  });
+  const reconcileMetrics = (): Promise<void> =>
+    metrics.reconcile(readMetricsSettings(options.stateDir));
+
   const server = createControlServer({
     status: () => supervisor.status(),
-    apply: () => supervisor.apply(readDesiredSpecs(options.stateDir)),
+    info: () => ({ pid: process.pid, metricsPort: metrics.listeningPort }),
+    apply: async () => {
+      await reconcileMetrics();
+      return supervisor.apply(readDesiredSpecs(options.stateDir));
+    },
     processAction: (name, action) => processAction(supervisor, name, action),
     shutdown,
     afterShutdown: () => finish(),
@@ -110,6 +122,7 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
     persist();
   }, tickMs);
 
+  await reconcileMetrics();
   try {
     await supervisor.apply(readDesiredSpecs(options.stateDir));
   } catch (err) {
@@ -123,6 +136,7 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   process.off('SIGHUP', onHup);
+  await metrics.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();

@@ -25,5 +25,12 @@ export { readLogTail } from './log-tail.js';
 export { readStatusFile, type StatusFile } from './status-file.js';
 export { SETTINGS_ENV } from './settings.js';
 export type { ApplyResult } from './supervisor.js';
-export type { ProcessAction } from './control-server.js';
+export type { ProcessAction, SupervisorInfo } from './control-server.js';
+export {
+  createMetricsServer,
+  processMetricsRegistry,
+  readMetricsSettings,
+  writeMetricsSettings,
+  type MetricsSettings,
+} from './metrics.js';
 export { startLevels, startOrder, stopLevels, DependencyError } from './order.js';

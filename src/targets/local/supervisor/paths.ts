@@ -12,6 +12,8 @@ export interface SupervisorPaths {
   lockName: string;
   /** Last known statuses, with what is needed to find leftover processes after a crash. */
   statusFile: string;
+  /** Port of the metrics endpoint and the alerts file (MetricsSettings), written by the client. */
+  metricsSettings: string;
   supervisorLog: string;
   processLog(name: string): string;
 }
@@ -27,6 +29,7 @@ export function supervisorPaths(stateDir: string): SupervisorPaths {
     pidFile: join(runDir, 'supervisor.pid'),
     lockName: 'supervisor',
     statusFile: join(runDir, 'status.json'),
+    metricsSettings: join(runDir, 'metrics.json'),
     supervisorLog: join(logsDir, 'supervisor.log'),
     processLog: (name) => join(logsDir, `${name}.log`),
   };

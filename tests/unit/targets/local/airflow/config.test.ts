@@ -18,8 +18,9 @@ const secrets = {
   fernetKey: 'f'.repeat(44),
 };
 
-function env() {
+function env(over: { statsdPort?: number } = {}) {
   return airflowEnv({
+    ...over,
     paths: airflowPaths('/state'),
     venvBin: '/cache/airflow/abc/bin',
     dagsFolder: '/repo/pipelines/dags',
@@ -55,6 +56,18 @@ describe('airflowEnv', () => {
       HOME: '/root',
     });
     expect(e['PATH']).toBe('/cache/airflow/abc/bin:/usr/bin');
+  });
+
+  it('sends StatsD with InfluxDB-style tags to statsd_exporter when given its port', () => {
+    expect(env({ statsdPort: 19125 })).toMatchObject({
+      AIRFLOW__METRICS__STATSD_ON: 'True',
+      AIRFLOW__METRICS__STATSD_HOST: '127.0.0.1',
+      AIRFLOW__METRICS__STATSD_PORT: '19125',
+      AIRFLOW__METRICS__STATSD_PREFIX: 'airflow',
+      AIRFLOW__METRICS__STATSD_INFLUXDB_ENABLED: 'True',
+    });
+    expect(env()['AIRFLOW__METRICS__STATSD_ON']).toBe('False');
+    expect(env()['AIRFLOW__METRICS__STATSD_PORT']).toBeUndefined();
   });
 
   it('carries the per-installation secrets, never a default', () => {
