@@ -6,6 +6,7 @@ import { registerCheckCommand } from './check.js';
 import { registerDagsCommands } from './dags.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
+import { registerReleaseCommands } from './releases.js';
 import { ConfigError } from '../platform/config/index.js';
 
 function buildProgram(): Command {
@@ -22,6 +23,7 @@ function buildProgram(): Command {
   registerDagsCommands(program);
   registerSupervisorCommands(program);
   registerAlertsCommand(program);
+  registerReleaseCommands(program);
   return program;
 }
 

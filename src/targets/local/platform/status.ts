@@ -18,6 +18,8 @@ import {
   supervisorPaths,
 } from '../supervisor/index.js';
 import { TRINO_COORDINATOR, trinoWorker } from './layout.js';
+import { readAllHistories, readPaused } from '../releases/store.js';
+import { effectiveValues } from '../../../ops/index.js';
 
 export type DisplayState = ProcessStatus['state'] | 'not installed';
 
@@ -120,6 +122,8 @@ function expectedProcesses(values: LakehouseValues): Expected[] {
 export interface PlatformStatus {
   supervisor: { running: boolean; pid: number | null };
   processes: ProcessRow[];
+  /** Components whose reconciliation is paused (`rollback --emergency`) until `resume`. */
+  pausedComponents: ComponentName[];
 }
 
 /** What runs, merged with what the values call for: a component never started shows as stopped. */
@@ -152,7 +156,9 @@ export async function statusLocal(opts: {
     restarts: p.restarts,
     paused: (p as ProcessStatus & { paused?: boolean }).paused ?? false,
   });
-  for (const e of expectedProcesses(opts.values)) {
+  // What runs is the deployed releases' settings (e.g. a scaled worker count), not the env's.
+  const values = effectiveValues(opts.values, readAllHistories(opts.stateDir)).values;
+  for (const e of expectedProcesses(values)) {
     const p = byName.get(e.name);
     byName.delete(e.name);
     if (p) {
@@ -174,5 +180,9 @@ export async function statusLocal(opts: {
   }
   // Processes still running that the values no longer ask for (until the next `up`).
   for (const p of byName.values()) rows.push(toRow(p));
-  return { supervisor: { running: pid !== null, pid }, processes: rows };
+  return {
+    supervisor: { running: pid !== null, pid },
+    processes: rows,
+    pausedComponents: readPaused(opts.stateDir),
+  };
 }

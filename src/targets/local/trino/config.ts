@@ -93,6 +93,9 @@ export function renderTrinoNode(opts: TrinoNodeOptions): TrinoFiles {
       ['task.concurrency', '2'],
       ['task.max-worker-threads', '4'],
       ['query.max-history', '50'],
+      // A draining worker (`lakehouse scale`: PUT /v1/info/state SHUTTING_DOWN) waits this long
+      // before and after its running tasks finish; Trino's default is 2 minutes each.
+      ...(opts.role === 'worker' ? ([['shutdown.grace-period', '10s']] as const) : []),
     ]),
     'etc/log.properties': properties([['io.trino', 'INFO']]),
   };
