@@ -342,9 +342,10 @@ export class LocalReleaseTarget implements ReleaseTarget {
       signal: AbortSignal.timeout(15_000),
     });
     if (!res.ok) {
-      throw new Error(
-        `${worker.name} refused to shut down: HTTP ${res.status} ${await res.text()}`,
-      );
+      // E.g. a worker started before its access control allowed shutdown: stop it the hard way.
+      const why = `graceful shutdown refused (HTTP ${res.status} ${(await res.text()).slice(0, 80)})`;
+      await client.stop(worker.name);
+      return `${why}: stopped with SIGTERM`;
     }
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     while (Date.now() < deadline) {

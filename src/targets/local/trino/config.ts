@@ -99,6 +99,12 @@ export function renderTrinoNode(opts: TrinoNodeOptions): TrinoFiles {
     ]),
     'etc/log.properties': properties([['io.trino', 'INFO']]),
   };
+  if (opts.role === 'worker') {
+    // Trino's default access control refuses graceful shutdown (PUT /v1/info/state), which
+    // `lakehouse scale` needs to drain a worker. Workers run no user queries (the coordinator
+    // checks access), and locally X-Trino-User is only a label, so nothing else is opened.
+    files['etc/access-control.properties'] = properties([['access-control.name', 'allow-all']]);
+  }
   for (const catalog of opts.catalogs) {
     if (!/^[a-z][a-z0-9_]*$/.test(catalog.name)) {
       throw new Error(`invalid Trino catalog name "${catalog.name}": use [a-z][a-z0-9_]*`);
