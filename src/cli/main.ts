@@ -7,6 +7,7 @@ import { registerCheckCommand } from './check.js';
 import { registerDagsCommands } from './dags.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
+import { registerReleaseCommands } from './releases.js';
 import { ConfigError } from '../platform/config/index.js';
 
 function buildProgram(): Command {
@@ -24,6 +25,7 @@ function buildProgram(): Command {
   registerSupervisorCommands(program);
   registerAlertsCommand(program);
   registerBackupCommands(program);
+  registerReleaseCommands(program);
   return program;
 }
 

@@ -160,6 +160,11 @@ export function registerPlatformCommands(program: Command): void {
         rows,
       });
       process.stdout.write(table.replace(/\(\d+ rows?\)\n$/, ''));
+      for (const c of status.pausedComponents) {
+        process.stdout.write(
+          `⏸ ${c}: reconciliation PAUSED (emergency rollback) — \`lakehouse resume ${c}\` resumes it\n`,
+        );
+      }
       process.stdout.write(
         status.supervisor.running
           ? `supervisor pid ${status.supervisor.pid}\n`

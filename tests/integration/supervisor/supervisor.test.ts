@@ -263,6 +263,38 @@ describe('supervisor: a real detached daemon running real processes', () => {
     expect(app?.version).toBe('1.0.1');
   });
 
+  it('replace: a paused process gets its desired spec and restarts, and stays paused', async () => {
+    await client.pause('app');
+    writeDesiredSpecs(
+      stateDir,
+      specs({ MARK: '4' }, '1.0.2').filter((s) => s.name !== 'crasher'),
+    );
+    expect((await client.apply()).skipped).toEqual(['app']);
+    const before = await statusOf(client, 'app');
+    expect(before.version).toBe('1.0.1');
+
+    const replaced = await client.replace('app');
+    expect(replaced.paused).toBe(true);
+    const [app] = await waitForHealthy(client, ['app'], 20_000);
+    expect(app?.version).toBe('1.0.2');
+    expect(app?.pid).not.toBe(before.pid);
+    expect(app?.paused).toBe(true);
+
+    // Same spec: replace is a restart.
+    const again = await client.replace('app');
+    expect(again.paused).toBe(true);
+    const [restarted] = await waitForHealthy(client, ['app'], 20_000);
+    expect(restarted?.pid).not.toBe(app?.pid);
+
+    // Still paused: an exit is not restarted.
+    process.kill(restarted?.pid as number, 'SIGKILL');
+    await until('app stopped', async () => (await statusOf(client, 'app')).state === 'stopped');
+    await sleep(1_000);
+    expect(await statusOf(client, 'app')).toMatchObject({ state: 'stopped', pid: null });
+    await client.resume('app');
+    await waitForHealthy(client, ['app'], 20_000);
+  });
+
   it('refuses a second supervisor for the same state directory', async () => {
     const err = await run(
       process.execPath,

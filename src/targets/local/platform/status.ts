@@ -29,6 +29,8 @@ import {
   supervisorPaths,
 } from '../supervisor/index.js';
 import { TRINO_COORDINATOR, trinoWorker } from './layout.js';
+import { readAllHistories, readPaused } from '../releases/store.js';
+import { effectiveValues } from '../../../ops/index.js';
 
 export type DisplayState = ProcessStatus['state'] | 'not installed';
 
@@ -151,6 +153,8 @@ export interface PlatformStatus {
   processes: ProcessRow[];
   /** Prometheus' scrape targets; null when Prometheus is disabled or not running. */
   scrapeTargets: ScrapeTarget[] | null;
+  /** Components whose reconciliation is paused (`rollback --emergency`) until `resume`. */
+  pausedComponents: ComponentName[];
 }
 
 /** What runs, merged with what the values call for: a component never started shows as stopped. */
@@ -183,7 +187,9 @@ export async function statusLocal(opts: {
     restarts: p.restarts,
     paused: (p as ProcessStatus & { paused?: boolean }).paused ?? false,
   });
-  for (const e of expectedProcesses(opts.values)) {
+  // What runs is the deployed releases' settings (e.g. a scaled worker count), not the env's.
+  const values = effectiveValues(opts.values, readAllHistories(opts.stateDir)).values;
+  for (const e of expectedProcesses(values)) {
     const p = byName.get(e.name);
     byName.delete(e.name);
     if (p) {
@@ -209,5 +215,10 @@ export async function statusLocal(opts: {
   const prometheusRuns = rows.some((r) => r.name === 'prometheus' && r.pid !== null);
   const scrapeTargets =
     prometheus.enabled && prometheusRuns ? await fetchScrapeTargets(prometheus.port) : null;
-  return { supervisor: { running: pid !== null, pid }, processes: rows, scrapeTargets };
+  return {
+    supervisor: { running: pid !== null, pid },
+    processes: rows,
+    scrapeTargets,
+    pausedComponents: readPaused(opts.stateDir),
+  };
 }

@@ -43,6 +43,9 @@ import {
 } from './specs.js';
 import { airflowPaths, prepareAirflowDatabase } from '../airflow/index.js';
 import { UserError } from '../../../cli/errors.js';
+import { driftHint, effectiveValues, installRelease, isEnabled } from '../../../ops/index.js';
+// The store itself, not the releases index: that one's target imports this module.
+import { readAllHistories, readPaused, writeHistory } from '../releases/store.js';
 import type { Progress } from '../../../lib/index.js';
 
 export interface UpOptions {
@@ -62,7 +65,7 @@ export interface UpResult {
   processes: ProcessStatus[];
 }
 
-const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
+export const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
   observability: 60_000,
   minio: 60_000,
   'iceberg-catalog': 60_000,
@@ -71,7 +74,7 @@ const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
 };
 
 /** The environment every platform process may see: enough to run, none of the CLI's secrets. */
-function baseEnv(): Record<string, string> {
+export function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
   };
@@ -107,7 +110,10 @@ async function checkPorts(
   }
 }
 
-async function waitForTrino(values: LakehouseValues, onDetail: (d: string) => void): Promise<void> {
+export async function waitForTrino(
+  values: LakehouseValues,
+  onDetail: (d: string) => void,
+): Promise<void> {
   const baseUrl = `http://127.0.0.1:${values.trino.coordinator.port}`;
   const deadline = Date.now() + HEALTH_TIMEOUT_MS.trino;
   const client = new TrinoClient({ baseUrl, requestTimeoutMs: 15_000 });
@@ -135,7 +141,12 @@ async function waitForTrino(values: LakehouseValues, onDetail: (d: string) => vo
  */
 export async function upLocal(opts: UpOptions): Promise<UpResult> {
   const { progress, stateDir, env } = opts;
-  const values = await loadValues({ env, files: opts.valuesFiles });
+  const envValues = await loadValues({ env, files: opts.valuesFiles });
+  // A component with a deployed release runs that release (a rollback or scale survives down/up);
+  // the environment's changes to it wait for `lakehouse upgrade`.
+  const releases = effectiveValues(envValues, readAllHistories(stateDir));
+  const values = releases.values;
+  const paused = readPaused(stateDir);
   if (values.global.target !== 'local') {
     throw new UserError(
       `environment "${env}" targets ${values.global.target}, not this machine`,
@@ -147,6 +158,11 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     busyMessage: 'the platform is already starting',
   });
   try {
+    for (const d of releases.drift) progress.line(`ℹ ${driftHint(d, env)}`);
+    for (const c of paused) {
+      progress.line(`ℹ ${c}: reconciliation paused — left as is until \`lakehouse resume ${c}\``);
+    }
+    const startedAt = new Date().toISOString();
     const layout = platformLayout(stateDir);
     const installed: InstalledComponents = {
       node: process.execPath,
@@ -221,6 +237,16 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
       progress,
       beforeStart,
     );
+
+    // The supervisor does not keep pauses across its own restart: the state does.
+    for (const p of await client.status()) {
+      if (paused.includes(p.component) && !p.paused) await client.pause(p.name);
+    }
+    const finishedAt = new Date().toISOString();
+    for (const component of releases.unreleased) {
+      if (!isEnabled(component, values)) continue;
+      writeHistory(stateDir, component, [installRelease(component, values, startedAt, finishedAt)]);
+    }
 
     const processes = await client.status();
     await reloadObservability(values, processes, progress);

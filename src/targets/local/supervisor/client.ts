@@ -81,6 +81,11 @@ export class SupervisorClient {
     return this.action(name, 'resume');
   }
 
+  /** Redeploys one process with desired.json's spec (after apply) and restarts it, paused or not. */
+  replace(name: string): Promise<ProcessStatus> {
+    return this.action(name, 'replace');
+  }
+
   /** Stops every process; the supervisor exits right after answering. */
   async shutdown(): Promise<string[]> {
     const body = await this.call<{ stopped: string[] }>('POST', '/shutdown', SLOW_MS);

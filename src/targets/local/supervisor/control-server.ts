@@ -5,7 +5,8 @@
  *   GET  /ping                          → { pid, metricsPort }
  *   GET  /status                        → ProcessStatus[]
  *   POST /apply                         → ApplyResult (re-reads desired.json)
- *   POST /processes/:name/<action>      → ProcessStatus; action: start, stop, restart, pause, resume
+ *   POST /processes/:name/<action>      → ProcessStatus; action: start, stop, restart, pause, resume,
+ *                                         replace (desired spec + restart, even while paused)
  *   POST /shutdown                      → { stopped: string[] }, then the supervisor exits
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,7 +14,7 @@ import type { ProcessStatus } from '../process-spec.js';
 import { DesiredSpecError } from './desired.js';
 import { UnknownProcessError, type ApplyResult } from './supervisor.js';
 
-export const PROCESS_ACTIONS = ['start', 'stop', 'restart', 'pause', 'resume'] as const;
+export const PROCESS_ACTIONS = ['start', 'stop', 'restart', 'pause', 'resume', 'replace'] as const;
 export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
 
 export interface SupervisorInfo {

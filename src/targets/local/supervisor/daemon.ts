@@ -169,6 +169,9 @@ async function processAction(
     case 'resume':
       await supervisor.resume(name);
       break;
+    case 'replace':
+      await supervisor.replace(name);
+      break;
   }
   // The same object even when resume removed it from the set: report its final status.
   return proc.status();

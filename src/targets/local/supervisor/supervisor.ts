@@ -139,6 +139,24 @@ export class Supervisor {
     });
   }
 
+  /**
+   * An explicit redeploy of one process, paused or not: it gets desired.json's spec (as of the
+   * last apply) and restarts, even when the spec is unchanged (its config files may have
+   * changed). Paused stays paused: only this one start goes ahead.
+   */
+  replace(name: string): Promise<void> {
+    const proc = this.get(name);
+    return this.serial(async () => {
+      const spec = this.desired.get(name);
+      if (spec && !specsEqual(spec, proc.spec)) {
+        await proc.replaceSpec(spec);
+        this.recomputeOrder();
+      }
+      await proc.restart();
+      this.onChange();
+    });
+  }
+
   /** Stops everything, dependents first. */
   shutdown(): Promise<string[]> {
     this.shuttingDown = true;

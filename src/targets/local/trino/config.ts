@@ -93,9 +93,18 @@ export function renderTrinoNode(opts: TrinoNodeOptions): TrinoFiles {
       ['task.concurrency', '2'],
       ['task.max-worker-threads', '4'],
       ['query.max-history', '50'],
+      // A draining worker (`lakehouse scale`: PUT /v1/info/state SHUTTING_DOWN) waits this long
+      // before and after its running tasks finish; Trino's default is 2 minutes each.
+      ...(opts.role === 'worker' ? ([['shutdown.grace-period', '10s']] as const) : []),
     ]),
     'etc/log.properties': properties([['io.trino', 'INFO']]),
   };
+  if (opts.role === 'worker') {
+    // Trino's default access control refuses graceful shutdown (PUT /v1/info/state), which
+    // `lakehouse scale` needs to drain a worker. Workers run no user queries (the coordinator
+    // checks access), and locally X-Trino-User is only a label, so nothing else is opened.
+    files['etc/access-control.properties'] = properties([['access-control.name', 'allow-all']]);
+  }
   for (const catalog of opts.catalogs) {
     if (!/^[a-z][a-z0-9_]*$/.test(catalog.name)) {
       throw new Error(`invalid Trino catalog name "${catalog.name}": use [a-z][a-z0-9_]*`);

@@ -119,6 +119,10 @@ describe('renderTrinoNode', () => {
     expect(worker['etc/config.properties']).toMatch(
       /^coordinator=false\nhttp-server\.http\.port=8081\ndiscovery\.uri=http:\/\/127\.0\.0\.1:8080\n/,
     );
+    // A drained worker (lakehouse scale) exits after a short grace period, not Trino's 2 minutes.
+    expect(worker['etc/config.properties']).toContain('shutdown.grace-period=10s\n');
+    // …which the default access control would refuse.
+    expect(worker['etc/access-control.properties']).toBe('access-control.name=allow-all\n');
     const alone = renderTrinoNode({ ...coordinator, workers: 0 });
     expect(alone['etc/config.properties']).toContain('node-scheduler.include-coordinator=true\n');
   });

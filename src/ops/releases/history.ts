@@ -1,0 +1,123 @@
+import type { LakehouseValues } from '../../platform/config/index.js';
+import {
+  replicasOf,
+  settingsDigest,
+  settingsOf,
+  versionOf,
+  type Component,
+  type Release,
+} from './model.js';
+
+/** A revision that cannot be a rollback target; the message says which ones can. */
+export class ReleaseError extends Error {
+  constructor(
+    message: string,
+    readonly help: string,
+  ) {
+    super(message);
+    this.name = 'ReleaseError';
+  }
+}
+
+/** The deployed revision, if any (there is at most one). */
+export function deployedRelease(history: readonly Release[]): Release | undefined {
+  return [...history].reverse().find((r) => r.status === 'deployed');
+}
+
+export function nextRevision(history: readonly Release[]): number {
+  return history.reduce((max, r) => Math.max(max, r.revision), 0) + 1;
+}
+
+/**
+ * The history after `release` finished. Deployed: the previously deployed revision becomes
+ * `replaced` (superseded; rolled-back when an operator rolled back away from it), so exactly one
+ * revision is deployed. Failed: recorded, nothing else changes (the previous one still runs).
+ */
+export function recordOutcome(
+  history: readonly Release[],
+  release: Release,
+  replaced: 'superseded' | 'rolled-back' = 'superseded',
+): Release[] {
+  if (history.some((r) => r.revision === release.revision)) {
+    throw new Error(`internal: revision ${release.revision} already recorded`);
+  }
+  const previous = deployedRelease(history);
+  const next = history.map((r) => {
+    if (release.status !== 'deployed' || r !== previous) return r;
+    return { ...r, status: replaced };
+  });
+  return [...next, release].sort((a, b) => a.revision - b.revision);
+}
+
+/**
+ * The revision `lakehouse rollback <component> [<revision>]` returns to: the given one, or the
+ * last revision before the deployed one that was deployed successfully (not failed).
+ */
+export function rollbackTarget(history: readonly Release[], revision?: number): Release {
+  const current = deployedRelease(history);
+  const component = history[0]?.component ?? 'component';
+  if (!current) {
+    throw new ReleaseError(
+      `${component} has no deployed release`,
+      '`lakehouse up` installs it (revision 1)',
+    );
+  }
+  const candidates = history.filter(
+    (r) => r.status !== 'failed' && r.revision !== current.revision,
+  );
+  const list = candidates.map((r) => r.revision).join(', ') || 'none';
+  if (revision !== undefined) {
+    const target = history.find((r) => r.revision === revision);
+    if (!target) {
+      throw new ReleaseError(
+        `${component} has no revision ${revision}`,
+        `revisions that can be rolled back to: ${list} (\`lakehouse history ${component}\`)`,
+      );
+    }
+    if (target.status === 'failed') {
+      throw new ReleaseError(
+        `revision ${revision} of ${component} failed; rolling back to it would fail again`,
+        `revisions that can be rolled back to: ${list}`,
+      );
+    }
+    if (target.revision === current.revision) {
+      throw new ReleaseError(
+        `revision ${revision} of ${component} is the deployed one`,
+        `revisions that can be rolled back to: ${list}`,
+      );
+    }
+    return target;
+  }
+  const previous = candidates.filter((r) => r.revision < current.revision).pop();
+  if (!previous) {
+    throw new ReleaseError(
+      `${component} has no revision before ${current.revision} to roll back to`,
+      `\`lakehouse history ${component}\` lists its revisions`,
+    );
+  }
+  return previous;
+}
+
+/** Revision 1 of a component `up` installed from the environment's values. */
+export function installRelease(
+  component: Component,
+  values: LakehouseValues,
+  startedAt: string,
+  finishedAt: string,
+): Release {
+  const settings = settingsOf(component, values);
+  const replicas = replicasOf(component, values);
+  return {
+    component,
+    revision: 1,
+    version: versionOf(component, settings),
+    configDigest: settingsDigest(settings),
+    settings,
+    ...(replicas !== undefined ? { replicas } : {}),
+    action: 'install',
+    status: 'deployed',
+    startedAt,
+    finishedAt,
+    description: 'install by lakehouse up',
+  };
+}

@@ -1,0 +1,26 @@
+/** The release model: revisions of a component, their digest, history transitions, `up`'s values. */
+export {
+  COMPONENTS,
+  canonicalJson,
+  isComponent,
+  isEnabled,
+  replicasOf,
+  settingsDigest,
+  settingsOf,
+  versionOf,
+  withSettings,
+  type Component,
+  type Release,
+  type ReleaseAction,
+  type ReleaseStatus,
+  type Settings,
+} from './model.js';
+export {
+  ReleaseError,
+  deployedRelease,
+  installRelease,
+  nextRevision,
+  recordOutcome,
+  rollbackTarget,
+} from './history.js';
+export { driftHint, effectiveValues, type Drift, type EffectiveValues } from './effective.js';

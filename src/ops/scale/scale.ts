@@ -1,0 +1,87 @@
+import type { Progress } from '../../lib/index.js';
+import type { ReleaseTarget } from '../release-target.js';
+import {
+  deployedRelease,
+  nextRevision,
+  recordOutcome,
+  ReleaseError,
+  type Release,
+} from '../releases/index.js';
+import { LOG_TAIL_LINES, type ReleaseFailure } from '../upgrade/index.js';
+
+export interface ScaleOptions {
+  workers: number;
+  /** The largest worker count the target allows. */
+  maxWorkers: number;
+  dryRun?: boolean;
+}
+
+export interface ScaleResult {
+  from: number;
+  to: number;
+  /** The new revision; none for a dry run or when the count is already right. */
+  release?: Release;
+  failure?: ReleaseFailure;
+}
+
+/** Refuses a worker count outside 0..max, naming the bounds. */
+export function checkWorkerCount(workers: number, max: number): void {
+  if (!Number.isInteger(workers) || workers < 0 || workers > max) {
+    throw new ReleaseError(
+      `--workers must be a whole number from 0 to ${max}, not ${workers}`,
+      `e.g. \`lakehouse scale trino --workers 2\``,
+    );
+  }
+}
+
+/**
+ * `lakehouse scale trino --workers N`: a release with the deployed settings and N replicas. New
+ * workers start; removed ones drain first. Recorded in the history, so it survives down/up.
+ */
+export async function runScale(
+  target: ReleaseTarget,
+  opts: ScaleOptions,
+  progress: Progress,
+): Promise<ScaleResult> {
+  checkWorkerCount(opts.workers, opts.maxWorkers);
+  const history = await target.history('trino');
+  const current = deployedRelease(history);
+  if (!current) {
+    throw new ReleaseError('trino has no deployed release', '`lakehouse up` installs it first');
+  }
+  if ((await target.paused()).includes('trino')) {
+    throw new ReleaseError(
+      'trino is paused (emergency rollback); scaling would change it behind the pause',
+      '`lakehouse resume trino` first',
+    );
+  }
+  const from = current.replicas ?? 0;
+  const result: ScaleResult = { from, to: opts.workers };
+  if (opts.dryRun || from === opts.workers) return result;
+
+  const startedAt = new Date().toISOString();
+  let failure: ReleaseFailure | undefined;
+  try {
+    await target.scaleWorkers(
+      { settings: current.settings, version: current.version, replicas: opts.workers },
+      progress,
+    );
+  } catch (err) {
+    failure = {
+      reason: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'failed',
+      logTail: await target.logTail('trino', LOG_TAIL_LINES),
+    };
+  }
+  const release: Release = {
+    ...current,
+    revision: nextRevision(history),
+    replicas: opts.workers,
+    action: 'scale',
+    status: failure ? 'failed' : 'deployed',
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    description: `scale workers ${from} → ${opts.workers}${failure ? `; ${failure.reason}` : ''}`,
+  };
+  await target.writeHistory('trino', recordOutcome(history, release));
+  return { ...result, release, ...(failure ? { failure } : {}) };
+}

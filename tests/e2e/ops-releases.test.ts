@@ -1,0 +1,271 @@
+/**
+ * Releases on the real local platform: history after `up`, an upgrade that succeeds, one that
+ * fails its health gate and rolls back by itself, rollback to a revision, emergency rollback
+ * with paused reconciliation, and scaling Trino workers with drain — the data written before
+ * stays identical throughout (row count and checksums).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { findFreePort } from '../../src/lib/index.js';
+
+let platform: TestPlatform;
+let baseline: Array<Record<string, unknown>>;
+const timings: Record<string, string> = {};
+
+interface ReleaseJson {
+  revision: number;
+  status: string;
+  action: string;
+  version: string;
+  replicas?: number;
+  description: string;
+}
+
+async function history(component: string): Promise<ReleaseJson[]> {
+  const r = await platform.runWithValues(['history', component, '-o', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as ReleaseJson[];
+}
+
+const DATA_QUERY =
+  'SELECT count(*) AS n, sum(totalprice) AS total, checksum(orderkey) AS keys FROM iceberg.demo.orders';
+
+async function expectDataIntact(): Promise<void> {
+  expect(await platform.sqlJson(DATA_QUERY)).toEqual(baseline);
+}
+
+async function activeWorkers(): Promise<number> {
+  const rows = await platform.sqlJson(
+    "SELECT count(*) AS n FROM system.runtime.nodes WHERE coordinator = false AND state = 'active'",
+  );
+  return Number(rows[0]?.['n']);
+}
+
+function overlay(name: string, values: Record<string, unknown>): string {
+  const file = join(platform.home, `${name}.yaml`);
+  writeFileSync(file, stringify(values));
+  return file;
+}
+
+const coordinatorConfig = (): string =>
+  readFileSync(
+    join(platform.home, 'trino', 'trino-coordinator', 'etc', 'config.properties'),
+    'utf8',
+  );
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  const result = await work();
+  timings[label] = `${((Date.now() - start) / 1000).toFixed(1)} s`;
+  console.log(`[ops-releases] ${label}: ${timings[label]}`);
+  return result;
+}
+
+describe('releases: upgrade, rollback, scale on the local platform', () => {
+  beforeAll(async () => {
+    platform = await createTestPlatform({ name: 'ops', maxWorkers: 3 });
+    const up = await platform.runWithValues(['up']);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+  });
+
+  afterAll(async () => {
+    console.log(`[ops-releases] timings: ${JSON.stringify(timings)}`);
+    await platform?.destroy();
+  });
+
+  it('up records revision 1 of every enabled component', async () => {
+    for (const component of ['observability', 'minio', 'iceberg-catalog', 'trino']) {
+      const h = await history(component);
+      expect(h, component).toHaveLength(1);
+      expect(h[0]).toMatchObject({ revision: 1, action: 'install', status: 'deployed' });
+    }
+    expect((await history('trino'))[0]?.replicas).toBe(1);
+    const table = await platform.runWithValues(['history', 'trino']);
+    expect(table.stdout).toMatch(/REVISION.*UPDATED.*STATUS.*VERSION.*DIGEST.*ACTION.*DESCRIPTION/);
+    expect(table.stdout).toMatch(/\b1\b.*deployed.*476.*install/);
+    expect(await history('airflow')).toEqual([]);
+
+    await platform.sqlJson('CREATE SCHEMA iceberg.demo');
+    await platform.sqlJson('CREATE TABLE iceberg.demo.orders AS SELECT * FROM tpch.tiny.orders');
+    baseline = await platform.sqlJson(DATA_QUERY);
+    expect(baseline[0]?.['n']).toBe(15000);
+  });
+
+  it('upgrade --dry-run prints the plan and changes nothing; upgrade applies and verifies it', async () => {
+    const memory = overlay('memory', { trino: { queryMaxMemory: '900MB' } });
+    const dry = await platform.runWithValues(['upgrade', '--dry-run', '-f', memory]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('trino: revision 1 → 2');
+    expect(dry.stdout).toContain('queryMaxMemory: "1GB" → "900MB"');
+    expect(dry.stdout).toContain('iceberg-catalog: up to date (revision 1)');
+    expect(dry.stdout).toContain('Dry run: nothing changed.');
+    expect(await history('trino')).toHaveLength(1);
+    expect(coordinatorConfig()).toContain('query.max-memory=1GB\n');
+
+    const run = await timed('upgrade of one component (trino)', () =>
+      platform.runWithValues(['upgrade', '-f', memory]),
+    );
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain(
+      '✔ trino: revision 2 deployed (476); verified: /v1/info reports 476',
+    );
+    expect(coordinatorConfig()).toContain('query.max-memory=900MB\n');
+    const h = await history('trino');
+    expect(h.map((r) => [r.revision, r.action, r.status])).toEqual([
+      [1, 'install', 'superseded'],
+      [2, 'upgrade', 'deployed'],
+    ]);
+    await expectDataIntact();
+
+    // A second upgrade with the same values has nothing to do.
+    const again = await platform.runWithValues(['upgrade', 'trino', '-f', memory]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('trino: up to date (revision 2)');
+
+    // `up` without the overlay keeps the deployed release and says how to apply the difference.
+    const up = await platform.runWithValues(['up']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain(
+      'trino: env/local differs from revision 2 — run `lakehouse upgrade trino` to apply',
+    );
+    expect(coordinatorConfig()).toContain('query.max-memory=900MB\n');
+  });
+
+  it('a failed upgrade rolls the component back, stops, exits 1 with the reason and its log', async () => {
+    const closed = await findFreePort();
+    const broken = overlay('broken', {
+      trino: { queryMaxMemory: '900MB' },
+      icebergCatalog: { database: `postgresql://lakehouse@127.0.0.1:${closed}/catalog` },
+      // A change to a later component: the failed upgrade must not reach it.
+      observability: { prometheus: { retention: '14d' } },
+    });
+    const run = await timed('failed upgrade incl. automatic rollback to healthy', () =>
+      platform.runWithValues(['upgrade', 'iceberg-catalog', 'trino', '-f', broken]),
+    );
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(run.code, output).toBe(1);
+    expect(run.stdout).toContain('✗ iceberg-catalog revision 2 failed: wait for health failed');
+    expect(run.stdout).toContain('✔ rolled back automatically: revision 3 deployed');
+    expect(run.stdout).toContain("--- last lines of iceberg-catalog's log ---");
+    expect(run.stdout).toContain(String(closed));
+    const h = await history('iceberg-catalog');
+    expect(h.map((r) => [r.revision, r.action, r.status])).toEqual([
+      [1, 'install', 'superseded'],
+      [2, 'upgrade', 'failed'],
+      [3, 'rollback', 'deployed'],
+    ]);
+    expect(h[2]?.description).toContain('after revision 2 failed');
+    // Observability was not named and trino was up to date: nothing else changed.
+    expect((await history('trino')).length).toBe(2);
+    expect((await history('observability')).length).toBe(1);
+    const status = await platform.runWithValues(['status', '-o', 'json']);
+    const processes = (JSON.parse(status.stdout) as { processes: Array<{ health: string }> })
+      .processes;
+    expect(processes.every((p) => p.health === 'healthy')).toBe(true);
+    await expectDataIntact();
+  });
+
+  it('rollback to a given revision; refuses a failed or unknown one', async () => {
+    const failed = await platform.runWithValues(['rollback', 'iceberg-catalog', '2']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('revision 2 of iceberg-catalog failed');
+    const unknown = await platform.runWithValues(['rollback', 'iceberg-catalog', '99']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('iceberg-catalog has no revision 99');
+
+    const dry = await platform.runWithValues(['rollback', 'iceberg-catalog', '1', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect((await history('iceberg-catalog')).length).toBe(3);
+
+    const run = await timed('rollback of the catalog to revision 1 (to healthy + verified)', () =>
+      platform.runWithValues(['rollback', 'iceberg-catalog', '1']),
+    );
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('✔ iceberg-catalog: revision 4 deployed (rollback to revision 1)');
+    expect(run.stdout).toContain('loaded table demo.orders');
+    const h = await history('iceberg-catalog');
+    expect(h.map((r) => [r.revision, r.action, r.status]).slice(2)).toEqual([
+      [3, 'rollback', 'rolled-back'],
+      [4, 'rollback', 'deployed'],
+    ]);
+    await expectDataIntact();
+  });
+
+  it('rollback --emergency pauses trino until resume; upgrade refuses a paused component', async () => {
+    const run = await timed('emergency rollback of trino (to healthy + verified)', () =>
+      platform.runWithValues(['rollback', 'trino', '--emergency']),
+    );
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('✔ trino: revision 3 deployed (rollback to revision 1)');
+    expect(run.stdout).toContain("--- last lines of trino-coordinator's log ---");
+    expect(run.stdout).toContain('reconciliation paused');
+    expect(coordinatorConfig()).toContain('query.max-memory=1GB\n');
+
+    const table = await platform.runWithValues(['status']);
+    expect(table.stdout).toMatch(/trino-coordinator.*running \(paused\)/);
+    expect(table.stdout).toContain('trino: reconciliation PAUSED');
+    const json = JSON.parse((await platform.runWithValues(['status', '-o', 'json'])).stdout) as {
+      processes: Array<{ name: string; paused: boolean }>;
+      pausedComponents: string[];
+    };
+    expect(json.pausedComponents).toEqual(['trino']);
+    expect(json.processes.filter((p) => p.name.startsWith('trino')).every((p) => p.paused)).toBe(
+      true,
+    );
+
+    const refused = await platform.runWithValues(['upgrade', 'trino']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('trino is paused');
+
+    const resume = await platform.runWithValues(['resume', 'trino']);
+    expect(resume.code, resume.stderr).toBe(0);
+    const after = JSON.parse((await platform.runWithValues(['status', '-o', 'json'])).stdout) as {
+      processes: Array<{ name: string; paused: boolean }>;
+      pausedComponents: string[];
+    };
+    expect(after.pausedComponents).toEqual([]);
+    expect(after.processes.some((p) => p.paused)).toBe(false);
+    await expectDataIntact();
+  });
+
+  it('scale trino: up by one, survives down/up, down with drain; refuses out-of-range counts', async () => {
+    const bad = await platform.runWithValues(['scale', 'trino', '--workers', '9']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--workers must be a whole number from 0 to 8');
+    const dry = await platform.runWithValues(['scale', 'trino', '--workers', '2', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('trino workers: 1 → 2');
+
+    const up = await timed('scale up by one worker (to active in system.runtime.nodes)', () =>
+      platform.runWithValues(['scale', 'trino', '--workers', '2']),
+    );
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    expect(await activeWorkers()).toBe(2);
+    const h = await history('trino');
+    expect(h.at(-1)).toMatchObject({ action: 'scale', status: 'deployed', replicas: 2 });
+
+    const down = await platform.run(['down'], 300_000);
+    expect(down.code, down.stderr).toBe(0);
+    const again = await platform.runWithValues(['up']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await activeWorkers()).toBe(2);
+    await expectDataIntact();
+
+    const drain = await timed('scale down by one worker (drain)', () =>
+      platform.runWithValues(['scale', 'trino', '--workers', '1']),
+    );
+    expect(drain.code, `${drain.stdout}\n${drain.stderr}`).toBe(0);
+    expect(drain.stderr).toContain('Drain trino-worker-2: drained and exited');
+    expect(await activeWorkers()).toBe(1);
+    const last = (await history('trino')).at(-1);
+    expect(last).toMatchObject({ action: 'scale', status: 'deployed', replicas: 1 });
+    const status = JSON.parse((await platform.runWithValues(['status', '-o', 'json'])).stdout) as {
+      processes: Array<{ name: string }>;
+    };
+    expect(status.processes.map((p) => p.name)).not.toContain('trino-worker-2');
+    await expectDataIntact();
+  });
+});
