@@ -4,6 +4,7 @@ import { registerAlertsCommand } from './alerts.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
 import { registerDagsCommands } from './dags.js';
+import { registerDiagnoseCommands } from './diagnose.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
 import { ConfigError } from '../platform/config/index.js';
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerPlatformCommands(program);
   registerCheckCommand(program);
   registerDagsCommands(program);
+  registerDiagnoseCommands(program);
   registerSupervisorCommands(program);
   registerAlertsCommand(program);
   return program;

@@ -16,6 +16,7 @@ import {
   writeObservabilityConfig,
   type ObservabilityPaths,
 } from '../observability/index.js';
+import type { ComponentName } from '../process-spec.js';
 import type { PlatformSecrets } from '../secrets.js';
 import { renderTrinoNode, writeTrinoFiles, type TrinoCatalog } from '../trino/index.js';
 import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
@@ -26,6 +27,8 @@ import { mkdir } from 'node:fs/promises';
 
 /** One install step `up` shows as a line of its own. */
 export interface InstallStep {
+  /** The component it installs for (recorded with a failure, for `diagnose`). */
+  component: ComponentName;
   label: string;
   run(onProgress: Progress): Promise<void>;
 }
@@ -42,6 +45,7 @@ export function installSteps(
   const obs = values.observability;
   if (obs.prometheus.enabled) {
     steps.push({
+      component: 'observability',
       label: 'Prometheus',
       run: async (onProgress) => {
         installed.prometheus = (await ensurePrometheus({ onProgress })).binary;
@@ -50,6 +54,7 @@ export function installSteps(
   }
   if (obs.alertmanager.enabled) {
     steps.push({
+      component: 'observability',
       label: 'Alertmanager',
       run: async (onProgress) => {
         installed.alertmanager = (await ensureAlertmanager({ onProgress })).binary;
@@ -58,6 +63,7 @@ export function installSteps(
   }
   if (values.minio.enabled) {
     steps.push({
+      component: 'minio',
       label: 'MinIO',
       run: async (onProgress) => {
         installed.minio = await ensureMinio({ onProgress });
@@ -66,6 +72,7 @@ export function installSteps(
   }
   if (values.trino.enabled) {
     steps.push({
+      component: 'trino',
       label: `Java ${versions.trino.javaMajor}+ runtime`,
       run: async (onProgress) => {
         installed.java = await ensureJavaRuntime({
@@ -75,6 +82,7 @@ export function installSteps(
       },
     });
     steps.push({
+      component: 'trino',
       label: `Trino ${values.trino.version} server`,
       run: async (onProgress) => {
         installed.trinoServer = await ensureTrinoServer({
@@ -84,6 +92,7 @@ export function installSteps(
       },
     });
     steps.push({
+      component: 'trino',
       label: `Trino ${values.trino.version} CLI`,
       run: async (onProgress) => {
         await ensureTrinoCli({ version: values.trino.version, onProgress });
@@ -92,6 +101,7 @@ export function installSteps(
   }
   if (values.airflow.enabled) {
     steps.push({
+      component: 'airflow',
       label: `Airflow ${values.airflow.version}`,
       run: async (onProgress) => {
         const env = await ensureAirflowEnv({ onProgress });

@@ -1,0 +1,189 @@
+/**
+ * Active checks `diagnose` runs against a live platform. Each returns what it saw, never throws,
+ * and changes nothing it does not undo (the MinIO probe deletes its object).
+ */
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import type { FailedQuery, Probes } from '../../../ops/diagnose/index.js';
+import { TrinoClient } from '../trino/index.js';
+
+/** Trino's query list marks our own probes with this source, so they are not counted. */
+export const DIAGNOSE_SOURCE = 'lakehouse-diagnose';
+/** Failed queries this recent count. */
+export const FAILED_QUERY_WINDOW_MINUTES = 15;
+/** Where the MinIO write probe puts its object. */
+export const MINIO_PROBE_PREFIX = '.lakehouse-diagnose/';
+const PROBE_TIMEOUT_MS = 20_000;
+/** A probe query that takes longer than this is cancelled and reported as failed. */
+const QUERY_TIMEOUT_MS = 45_000;
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** The query calls of a TrinoClient, each cancelled after QUERY_TIMEOUT_MS. */
+interface Querier {
+  query(sql: string): Promise<{ rows: unknown[][] }>;
+}
+
+/**
+ * Probes Trino: its catalogs, its recent failed queries and, when `readTable` (the catalog is
+ * healthy: listing tables would otherwise wait on it), a read of an Iceberg table.
+ */
+export async function probeTrino(
+  coordinatorPort: number,
+  readTable: boolean,
+): Promise<Pick<Probes, 'trinoCatalogs' | 'trinoTableRead' | 'trinoFailedQueries'>> {
+  const trino = new TrinoClient({
+    baseUrl: `http://127.0.0.1:${coordinatorPort}`,
+    source: DIAGNOSE_SOURCE,
+    requestTimeoutMs: PROBE_TIMEOUT_MS,
+  });
+  const client: Querier = {
+    query: (sql) => trino.query(sql, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) }),
+  };
+  const out: Pick<Probes, 'trinoCatalogs' | 'trinoTableRead' | 'trinoFailedQueries'> = {};
+  let catalogs: string[] = [];
+  try {
+    const r = await client.query('SHOW CATALOGS');
+    catalogs = r.rows.map((row) => String(row[0]));
+    out.trinoCatalogs = { ok: true, catalogs };
+  } catch (err) {
+    out.trinoCatalogs = { ok: false, error: message(err) };
+  }
+  try {
+    const r = await client.query(
+      `SELECT query_id, error_code, error_type, query, CAST(created AS varchar)
+       FROM system.runtime.queries
+       WHERE state = 'FAILED' AND (source IS NULL OR source <> '${DIAGNOSE_SOURCE}')
+         AND created > current_timestamp - INTERVAL '${FAILED_QUERY_WINDOW_MINUTES}' MINUTE
+       ORDER BY created DESC LIMIT 50`,
+    );
+    const queries: FailedQuery[] = r.rows.map((row) => ({
+      queryId: String(row[0]),
+      errorCode: String(row[1] ?? ''),
+      errorType: String(row[2] ?? ''),
+      query: String(row[3] ?? ''),
+      created: String(row[4] ?? ''),
+    }));
+    out.trinoFailedQueries = { ok: true, queries };
+  } catch (err) {
+    out.trinoFailedQueries = { ok: false, error: message(err) };
+  }
+  if (readTable && catalogs.includes('iceberg')) {
+    out.trinoTableRead = await probeTableRead(client);
+  }
+  return out;
+}
+
+/**
+ * Reads one row of the first Iceberg table that has data: listing tables goes to the catalog,
+ * reading goes to MinIO with the credentials of Trino's catalog configuration.
+ */
+async function probeTableRead(client: Querier): Promise<NonNullable<Probes['trinoTableRead']>> {
+  let tables: Array<[string, string]>;
+  try {
+    const r = await client.query(
+      `SELECT table_schema, table_name FROM iceberg.information_schema.tables
+       WHERE table_schema <> 'information_schema' AND table_type = 'BASE TABLE'
+       ORDER BY table_schema, table_name LIMIT 20`,
+    );
+    tables = r.rows.map((row) => [String(row[0]), String(row[1])]);
+  } catch (err) {
+    return { ok: false, table: null, error: message(err) };
+  }
+  for (const [schema, name] of tables) {
+    const table = `iceberg.${quoteIdent(schema)}.${quoteIdent(name)}`;
+    try {
+      // A table without a snapshot reads no file: look for one that has data.
+      const snapshots = await client.query(
+        `SELECT count(*) FROM iceberg.${quoteIdent(schema)}.${quoteIdent(`${name}$snapshots`)}`,
+      );
+      if (Number(snapshots.rows[0]?.[0] ?? 0) === 0) continue;
+      await client.query(`SELECT * FROM ${table} LIMIT 1`);
+      return { ok: true, table: `iceberg.${schema}.${name}` };
+    } catch (err) {
+      return { ok: false, table: `iceberg.${schema}.${name}`, error: message(err) };
+    }
+  }
+  return { ok: true, table: null };
+}
+
+/** `GET /readyz` of the catalog: 200 or 503 with a check per dependency. */
+export async function probeCatalogReady(
+  port: number,
+): Promise<NonNullable<Probes['catalogReady']>> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`, {
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
+    const body = (await res.json().catch(() => ({}))) as { checks?: Record<string, string> };
+    return { ok: true, status: res.status, checks: body.checks ?? {} };
+  } catch (err) {
+    return { ok: false, error: message(err) };
+  }
+}
+
+/** Puts, reads back and deletes a tiny object under `.lakehouse-diagnose/` in the bucket. */
+export async function probeMinioWrite(opts: {
+  port: number;
+  bucket: string;
+  accessKey: string;
+  secretKey: string;
+}): Promise<NonNullable<Probes['minioWrite']>> {
+  const s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${opts.port}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: opts.accessKey, secretAccessKey: opts.secretKey },
+    maxAttempts: 1,
+  });
+  const key = `${MINIO_PROBE_PREFIX}probe-${randomBytes(6).toString('hex')}`;
+  const body = `lakehouse diagnose ${new Date().toISOString()}\n`;
+  const abortSignal = AbortSignal.timeout(PROBE_TIMEOUT_MS);
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: opts.bucket, Key: key, Body: body }), {
+      abortSignal,
+    });
+    const got = await s3.send(new GetObjectCommand({ Bucket: opts.bucket, Key: key }), {
+      abortSignal,
+    });
+    const text = await got.Body?.transformToString();
+    await s3.send(new DeleteObjectCommand({ Bucket: opts.bucket, Key: key }), { abortSignal });
+    if (text !== body) {
+      return {
+        ok: false,
+        bucket: opts.bucket,
+        error: 'the object read back differs from the one written',
+      };
+    }
+    return { ok: true, bucket: opts.bucket };
+  } catch (err) {
+    const code = err instanceof S3ServiceException ? err.name : undefined;
+    return { ok: false, bucket: opts.bucket, error: message(err), ...(code ? { code } : {}) };
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** One GET of a health endpoint, with what went wrong when it did not answer as expected. */
+export async function probeHealthDetail(
+  url: string,
+  timeoutMs = 3_000,
+): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return { ok: res.ok, detail: `HTTP ${res.status}` };
+  } catch (err) {
+    const e = err as { name?: string; cause?: { code?: string } };
+    if (e.name === 'TimeoutError') return { ok: false, detail: `no answer within ${timeoutMs} ms` };
+    return { ok: false, detail: e.cause?.code ?? message(err) };
+  }
+}
