@@ -16,4 +16,9 @@ export {
   type ProcStat,
   type TcpListener,
 } from './proc.js';
-export { DIAGNOSE_SOURCE, MINIO_PROBE_PREFIX, FAILED_QUERY_WINDOW_MINUTES } from './probes.js';
+export {
+  DIAGNOSE_SOURCE,
+  failureMessages,
+  FAILED_QUERY_WINDOW_MINUTES,
+  MINIO_PROBE_PREFIX,
+} from './probes.js';

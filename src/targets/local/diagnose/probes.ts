@@ -40,8 +40,9 @@ export async function probeTrino(
   coordinatorPort: number,
   readTable: boolean,
 ): Promise<Pick<Probes, 'trinoCatalogs' | 'trinoTableRead' | 'trinoFailedQueries'>> {
+  const baseUrl = `http://127.0.0.1:${coordinatorPort}`;
   const trino = new TrinoClient({
-    baseUrl: `http://127.0.0.1:${coordinatorPort}`,
+    baseUrl,
     source: DIAGNOSE_SOURCE,
     requestTimeoutMs: PROBE_TIMEOUT_MS,
   });
@@ -77,16 +78,67 @@ export async function probeTrino(
     out.trinoFailedQueries = { ok: false, error: message(err) };
   }
   if (readTable && catalogs.includes('iceberg')) {
-    out.trinoTableRead = await probeTableRead(client);
+    out.trinoTableRead = await probeTableRead(client, baseUrl);
   }
   return out;
+}
+
+/** Trino's `failureInfo`: an exception with its cause chain and suppressed exceptions. */
+interface FailureInfo {
+  type?: string;
+  message?: string;
+  cause?: FailureInfo;
+  suppressed?: FailureInfo[];
+}
+
+/** Every message of a failure, outermost first (the S3 status is often only in a cause). */
+export function failureMessages(info: FailureInfo | undefined, depth = 0): string[] {
+  if (!info || depth > 20) return [];
+  const own = info.message ? [`${info.type ?? 'error'}: ${info.message}`] : [];
+  return [
+    ...own,
+    ...(info.suppressed ?? []).flatMap((s) => failureMessages(s, depth + 1)),
+    ...failureMessages(info.cause, depth + 1),
+  ];
+}
+
+/**
+ * Runs a statement over Trino's REST protocol and returns its error with the whole cause chain
+ * (null when it succeeded). Our TrinoClient keeps only the top message, which for a denied S3
+ * read says "Failed to get status for file"; the 403 is in the causes.
+ */
+async function queryError(
+  baseUrl: string,
+  sql: string,
+): Promise<{ message: string; causes: string[] } | null> {
+  const signal = AbortSignal.timeout(QUERY_TIMEOUT_MS);
+  const headers = { 'X-Trino-User': 'lakehouse', 'X-Trino-Source': DIAGNOSE_SOURCE };
+  let res = await fetch(`${baseUrl}/v1/statement`, { method: 'POST', headers, body: sql, signal });
+  for (;;) {
+    if (!res.ok && res.status !== 503) throw new Error(`Trino answered HTTP ${res.status}`);
+    const page = (await res.json()) as {
+      nextUri?: string;
+      error?: { message?: string; failureInfo?: FailureInfo };
+    };
+    if (page.error) {
+      return {
+        message: page.error.message ?? 'query failed',
+        causes: failureMessages(page.error.failureInfo).slice(1),
+      };
+    }
+    if (!page.nextUri) return null;
+    res = await fetch(page.nextUri, { headers, signal });
+  }
 }
 
 /**
  * Reads one row of the first Iceberg table that has data: listing tables goes to the catalog,
  * reading goes to MinIO with the credentials of Trino's catalog configuration.
  */
-async function probeTableRead(client: Querier): Promise<NonNullable<Probes['trinoTableRead']>> {
+async function probeTableRead(
+  client: Querier,
+  baseUrl: string,
+): Promise<NonNullable<Probes['trinoTableRead']>> {
   let tables: Array<[string, string]>;
   try {
     const r = await client.query(
@@ -99,17 +151,27 @@ async function probeTableRead(client: Querier): Promise<NonNullable<Probes['trin
     return { ok: false, table: null, error: message(err) };
   }
   for (const [schema, name] of tables) {
-    const table = `iceberg.${quoteIdent(schema)}.${quoteIdent(name)}`;
+    const table = `iceberg.${schema}.${name}`;
     try {
       // A table without a snapshot reads no file: look for one that has data.
       const snapshots = await client.query(
         `SELECT count(*) FROM iceberg.${quoteIdent(schema)}.${quoteIdent(`${name}$snapshots`)}`,
       );
       if (Number(snapshots.rows[0]?.[0] ?? 0) === 0) continue;
-      await client.query(`SELECT * FROM ${table} LIMIT 1`);
-      return { ok: true, table: `iceberg.${schema}.${name}` };
+      const failed = await queryError(
+        baseUrl,
+        `SELECT * FROM iceberg.${quoteIdent(schema)}.${quoteIdent(name)} LIMIT 1`,
+      );
+      if (!failed) return { ok: true, table };
+      const causes = [...new Set(failed.causes)].slice(0, 4);
+      return {
+        ok: false,
+        table,
+        error:
+          causes.length > 0 ? `${failed.message}; caused by: ${causes.join('; ')}` : failed.message,
+      };
     } catch (err) {
-      return { ok: false, table: `iceberg.${schema}.${name}`, error: message(err) };
+      return { ok: false, table, error: message(err) };
     }
   }
   return { ok: true, table: null };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  failureMessages,
   parseMeminfo,
   parseProcNetTcp,
   parseProcStat,
@@ -71,6 +72,28 @@ describe('/proc parsing', () => {
       'postgres://postgres@127.0.0.1:5432/postgres',
     );
     expect(redactUrl('sqlite')).toBe('sqlite');
+  });
+});
+
+describe("Trino's failureInfo", () => {
+  it('lists the messages of the cause chain and suppressed exceptions, outermost first', () => {
+    expect(
+      failureMessages({
+        type: 'io.trino.spi.TrinoException',
+        message: 'Failed to get status for file: s3://warehouse/x.json',
+        suppressed: [{ type: 'java.lang.Exception', message: 'retry 1' }],
+        cause: {
+          type: 'software.amazon.awssdk.services.s3.model.S3Exception',
+          message: 'Access Denied. (Service: S3, Status Code: 403)',
+          cause: { type: 'java.io.IOException' },
+        },
+      }),
+    ).toEqual([
+      'io.trino.spi.TrinoException: Failed to get status for file: s3://warehouse/x.json',
+      'java.lang.Exception: retry 1',
+      'software.amazon.awssdk.services.s3.model.S3Exception: Access Denied. (Service: S3, Status Code: 403)',
+    ]);
+    expect(failureMessages(undefined)).toEqual([]);
   });
 });
 
