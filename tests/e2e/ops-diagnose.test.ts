@@ -26,6 +26,7 @@ import { stringify } from 'yaml';
 import type { Finding } from '../../src/ops/diagnose/index.js';
 import { platformLayout } from '../../src/targets/local/platform/index.js';
 import { SupervisorClient, waitForHealthy } from '../../src/targets/local/supervisor/index.js';
+import { isReady } from '../../src/targets/local/trino/index.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
@@ -58,7 +59,7 @@ const find = (d: DiagnoseJson, id: string, proc?: string): Finding | undefined =
   d.findings.find((f) => f.id === id && (proc === undefined || f.process === proc));
 
 /** Runs diagnose until `id` shows (a fault can take a health-check interval to be seen). */
-async function diagnoseUntil(id: string, timeoutMs = 60_000): Promise<DiagnoseJson> {
+async function diagnoseUntil(id: string, timeoutMs = 240_000): Promise<DiagnoseJson> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const d = await diagnose();
@@ -68,7 +69,7 @@ async function diagnoseUntil(id: string, timeoutMs = 60_000): Promise<DiagnoseJs
 }
 
 async function expectHealthy(): Promise<DiagnoseJson> {
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 240_000;
   for (;;) {
     const d = await diagnose();
     if (d.exitCode === 0 || Date.now() > deadline) {
@@ -102,6 +103,9 @@ const icebergProperties = (node: string): string =>
 async function restartTrinoBySupervisor(nodes: string[]): Promise<void> {
   await Promise.all(nodes.map((n) => supervisor.restart(n)));
   await waitForHealthy(supervisor, nodes, 300_000);
+  // /v1/info answers before the coordinator has finished starting: wait until it runs queries.
+  const coordinator = `http://127.0.0.1:${p.ports['trino.coordinator.port']}`;
+  await waitUntil('Trino answers SELECT 1', () => isReady(coordinator), 300_000);
 }
 
 /** A query with session properties, straight over Trino's REST protocol; resolves to its error. */

@@ -315,6 +315,18 @@ function trinoRules(ev: Evidence): Finding[] {
       fix: "lakehouse restart trino   # rewrites every node's catalog files from the values",
     });
   }
+  if (trinoCatalogs && !trinoCatalogs.ok) {
+    out.push({
+      id: 'trino-not-answering',
+      severity: 'warning',
+      component: 'trino',
+      process: 'trino-coordinator',
+      title: 'Trino answers its health check but not queries (still starting, or overloaded)',
+      evidence: [`SHOW CATALOGS failed: ${trinoCatalogs.error}`],
+      cause: 'the coordinator is starting, has no active worker, or is out of resources',
+      fix: 'lakehouse logs trino-coordinator\nlakehouse diagnose trino',
+    });
+  }
   if (trinoTableRead && !trinoTableRead.ok) {
     const denied = S3_DENIED.test(trinoTableRead.error);
     if (denied) {

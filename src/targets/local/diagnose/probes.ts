@@ -102,31 +102,33 @@ export function failureMessages(info: FailureInfo | undefined, depth = 0): strin
   ];
 }
 
+type QueryOutcome = { rows: unknown[][] } | { error: string };
+
 /**
- * Runs a statement over Trino's REST protocol and returns its error with the whole cause chain
- * (null when it succeeded). Our TrinoClient keeps only the top message, which for a denied S3
- * read says "Failed to get status for file"; the 403 is in the causes.
+ * Runs a statement over Trino's REST protocol; a failure comes back with its whole cause chain.
+ * Our TrinoClient keeps only the top message, which for a denied S3 read says "Failed to get
+ * status for file"; the 403 is in the causes.
  */
-async function queryError(
-  baseUrl: string,
-  sql: string,
-): Promise<{ message: string; causes: string[] } | null> {
+async function runQuery(baseUrl: string, sql: string): Promise<QueryOutcome> {
   const signal = AbortSignal.timeout(QUERY_TIMEOUT_MS);
   const headers = { 'X-Trino-User': 'lakehouse', 'X-Trino-Source': DIAGNOSE_SOURCE };
   let res = await fetch(`${baseUrl}/v1/statement`, { method: 'POST', headers, body: sql, signal });
+  const rows: unknown[][] = [];
   for (;;) {
-    if (!res.ok && res.status !== 503) throw new Error(`Trino answered HTTP ${res.status}`);
+    if (!res.ok && res.status !== 503) return { error: `Trino answered HTTP ${res.status}` };
     const page = (await res.json()) as {
       nextUri?: string;
+      data?: unknown[][];
       error?: { message?: string; failureInfo?: FailureInfo };
     };
     if (page.error) {
-      return {
-        message: page.error.message ?? 'query failed',
-        causes: failureMessages(page.error.failureInfo).slice(1),
-      };
+      const top = page.error.message ?? 'query failed';
+      // The innermost causes say why (e.g. `S3Exception: Forbidden (… Status Code: 403 …)`).
+      const causes = [...new Set(failureMessages(page.error.failureInfo).slice(1))].slice(-2);
+      return { error: causes.length > 0 ? `${top}; caused by: ${causes.join('; ')}` : top };
     }
-    if (!page.nextUri) return null;
+    rows.push(...(page.data ?? []));
+    if (!page.nextUri) return { rows };
     res = await fetch(page.nextUri, { headers, signal });
   }
 }
@@ -143,7 +145,7 @@ async function probeTableRead(
   try {
     const r = await client.query(
       `SELECT table_schema, table_name FROM iceberg.information_schema.tables
-       WHERE table_schema <> 'information_schema' AND table_type = 'BASE TABLE'
+       WHERE table_schema NOT IN ('information_schema', 'system') AND table_type = 'BASE TABLE'
        ORDER BY table_schema, table_name LIMIT 20`,
     );
     tables = r.rows.map((row) => [String(row[0]), String(row[1])]);
@@ -153,23 +155,19 @@ async function probeTableRead(
   for (const [schema, name] of tables) {
     const table = `iceberg.${schema}.${name}`;
     try {
-      // A table without a snapshot reads no file: look for one that has data.
-      const snapshots = await client.query(
+      // A table without a snapshot reads no data file: look for one that has data.
+      const snapshots = await runQuery(
+        baseUrl,
         `SELECT count(*) FROM iceberg.${quoteIdent(schema)}.${quoteIdent(`${name}$snapshots`)}`,
       );
+      if ('error' in snapshots) return { ok: false, table, error: snapshots.error };
       if (Number(snapshots.rows[0]?.[0] ?? 0) === 0) continue;
-      const failed = await queryError(
+      const read = await runQuery(
         baseUrl,
         `SELECT * FROM iceberg.${quoteIdent(schema)}.${quoteIdent(name)} LIMIT 1`,
       );
-      if (!failed) return { ok: true, table };
-      const causes = [...new Set(failed.causes)].slice(0, 4);
-      return {
-        ok: false,
-        table,
-        error:
-          causes.length > 0 ? `${failed.message}; caused by: ${causes.join('; ')}` : failed.message,
-      };
+      if ('error' in read) return { ok: false, table, error: read.error };
+      return { ok: true, table };
     } catch (err) {
       return { ok: false, table, error: message(err) };
     }

@@ -350,6 +350,14 @@ describe('diagnose rules', () => {
     expect(f.fix).toMatch(/^lakehouse restart trino/);
   });
 
+  it('Trino answering no query is a warning naming the error', () => {
+    const ev = healthy();
+    ev.probes = { trinoCatalogs: { ok: false, error: 'SERVER_STARTING_UP' } };
+    const f = only(evaluateRules(ev), 'trino-not-answering');
+    expect(f.severity).toBe('warning');
+    expect(f.evidence).toEqual(['SHOW CATALOGS failed: SERVER_STARTING_UP']);
+  });
+
   it('Trino "Catalog not found" in recent queries only is a warning', () => {
     const ev = healthy();
     ev.probes.trinoFailedQueries = {
