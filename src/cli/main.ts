@@ -5,6 +5,7 @@ import { registerBackupCommands } from './backup.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
 import { registerDagsCommands } from './dags.js';
+import { registerDiagnoseCommands } from './diagnose.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
 import { registerReleaseCommands } from './releases.js';
@@ -22,6 +23,7 @@ function buildProgram(): Command {
   registerPlatformCommands(program);
   registerCheckCommand(program);
   registerDagsCommands(program);
+  registerDiagnoseCommands(program);
   registerSupervisorCommands(program);
   registerAlertsCommand(program);
   registerBackupCommands(program);

@@ -13,6 +13,10 @@ export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   url: string;
   stop(): Promise<void>;
+  /** Stops the server but keeps its data directory (the database becomes unreachable). */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port and data directory. */
+  resume(): Promise<void>;
 }
 
 const INSTALL_HINT = 'install PostgreSQL with `apt-get install -y postgresql`';
@@ -52,12 +56,17 @@ export async function startPostgres(): Promise<TestPostgres> {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
-        const server = await launch(bin, dataDir, dir, port, user);
+        let server = await launch(bin, dataDir, dir, port, user);
         return {
           url: `postgres://postgres@127.0.0.1:${port}/postgres`,
           stop: async () => {
             await stopServer(server);
             rmSync(dir, { recursive: true, force: true });
+          },
+          halt: () => stopServer(server),
+          resume: async () => {
+            if (server.child.exitCode === null && server.child.signalCode === null) return;
+            server = await launch(bin, dataDir, dir, port, user);
           },
         };
       } catch (err) {

@@ -3,6 +3,19 @@
  * supervisor, the installers and each component's configuration.
  */
 export { upLocal, type UpOptions, type UpResult } from './up.js';
+export {
+  restartLocal,
+  resolveRestartTarget,
+  type RestartOptions,
+  type RestartResult,
+} from './restart.js';
+export {
+  clearInstallFailure,
+  clearInstallFailures,
+  readInstallFailures,
+  recordInstallFailure,
+  type InstallFailureRecord,
+} from './install-failures.js';
 export { downLocal, type DownResult } from './down.js';
 export { statusLocal, type PlatformStatus, type ProcessRow } from './status.js';
 export { followLog, resolveLogFile, tailLog } from './logs.js';

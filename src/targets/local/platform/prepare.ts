@@ -23,6 +23,7 @@ import {
   writeObservabilityConfig,
   type ObservabilityPaths,
 } from '../observability/index.js';
+import type { ComponentName } from '../process-spec.js';
 import type { PlatformSecrets } from '../secrets.js';
 import { renderTrinoNode, writeTrinoFiles, type TrinoCatalog } from '../trino/index.js';
 import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
@@ -33,6 +34,8 @@ import { mkdir } from 'node:fs/promises';
 
 /** One install step `up` shows as a line of its own. */
 export interface InstallStep {
+  /** The component it installs for (recorded with a failure, for `diagnose`). */
+  component: ComponentName;
   label: string;
   run(onProgress: Progress): Promise<void>;
 }
@@ -49,6 +52,7 @@ export function installSteps(
   const obs = values.observability;
   if (obs.prometheus.enabled) {
     steps.push({
+      component: 'observability',
       label: 'Prometheus',
       run: async (onProgress) => {
         installed.prometheus = (await ensurePrometheus({ onProgress })).binary;
@@ -57,6 +61,7 @@ export function installSteps(
   }
   if (obs.alertmanager.enabled) {
     steps.push({
+      component: 'observability',
       label: 'Alertmanager',
       run: async (onProgress) => {
         installed.alertmanager = (await ensureAlertmanager({ onProgress })).binary;
@@ -65,6 +70,7 @@ export function installSteps(
   }
   if (nodeExporterRuns(values)) {
     steps.push({
+      component: 'observability',
       label: 'node-exporter',
       run: async (onProgress) => {
         installed.nodeExporter = (await ensureNodeExporter({ onProgress })).binary;
@@ -73,6 +79,7 @@ export function installSteps(
   }
   if (statsdExporterRuns(values)) {
     steps.push({
+      component: 'observability',
       label: `statsd_exporter ${versions.statsdExporter.version}`,
       run: async (onProgress) => {
         installed.statsdExporter = await ensureStatsdExporter({ onProgress });
@@ -81,6 +88,7 @@ export function installSteps(
   }
   if (values.minio.enabled) {
     steps.push({
+      component: 'minio',
       label: 'MinIO',
       run: async (onProgress) => {
         installed.minio = await ensureMinio({ onProgress });
@@ -89,6 +97,7 @@ export function installSteps(
   }
   if (values.trino.enabled) {
     steps.push({
+      component: 'trino',
       label: `Java ${versions.trino.javaMajor}+ runtime`,
       run: async (onProgress) => {
         installed.java = await ensureJavaRuntime({
@@ -98,6 +107,7 @@ export function installSteps(
       },
     });
     steps.push({
+      component: 'trino',
       label: `Trino ${values.trino.version} server`,
       run: async (onProgress) => {
         installed.trinoServer = await ensureTrinoServer({
@@ -107,6 +117,7 @@ export function installSteps(
       },
     });
     steps.push({
+      component: 'trino',
       label: `Trino ${values.trino.version} CLI`,
       run: async (onProgress) => {
         await ensureTrinoCli({ version: values.trino.version, onProgress });
@@ -115,6 +126,7 @@ export function installSteps(
   }
   if (values.airflow.enabled) {
     steps.push({
+      component: 'airflow',
       label: `Airflow ${values.airflow.version}`,
       run: async (onProgress) => {
         const env = await ensureAirflowEnv({ onProgress });

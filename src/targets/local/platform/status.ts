@@ -29,8 +29,7 @@ import {
   supervisorPaths,
 } from '../supervisor/index.js';
 import { TRINO_COORDINATOR, trinoWorker } from './layout.js';
-import { readAllHistories, readPaused } from '../releases/store.js';
-import { effectiveValues } from '../../../ops/index.js';
+import { deployedValues, readPaused } from '../releases/store.js';
 
 export type DisplayState = ProcessStatus['state'] | 'not installed';
 
@@ -188,7 +187,7 @@ export async function statusLocal(opts: {
     paused: (p as ProcessStatus & { paused?: boolean }).paused ?? false,
   });
   // What runs is the deployed releases' settings (e.g. a scaled worker count), not the env's.
-  const values = effectiveValues(opts.values, readAllHistories(opts.stateDir)).values;
+  const values = deployedValues(opts.values, opts.stateDir);
   for (const e of expectedProcesses(values)) {
     const p = byName.get(e.name);
     byName.delete(e.name);

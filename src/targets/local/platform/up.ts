@@ -30,6 +30,11 @@ import { ensureBucket } from './bucket.js';
 import { platformEndpoints, type Endpoint } from './endpoints.js';
 import { platformLayout } from './layout.js';
 import {
+  clearInstallFailure,
+  clearInstallFailures,
+  recordInstallFailure,
+} from './install-failures.js';
+import {
   installSteps,
   writeAirflowFiles,
   writeObservability,
@@ -172,12 +177,15 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
       const shown = progress.step(`Install ${step.label}`);
       try {
         await step.run((line) => shown.update(line));
+        clearInstallFailure(stateDir, step.label);
         shown.done();
       } catch (err) {
+        recordInstallFailure(stateDir, step.component, step.label, err);
         shown.fail((err as Error).message.split('\n')[0] ?? 'failed');
         throw err;
       }
     }
+    clearInstallFailures(stateDir);
 
     const secrets = await ensureSecrets(stateDir);
     if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);

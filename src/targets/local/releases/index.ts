@@ -1,6 +1,7 @@
 /** Release history and the ReleaseTarget of the local platform. */
 export { LocalReleaseTarget, type LocalReleaseTargetOptions } from './target.js';
 export {
+  deployedValues,
   historyFile,
   readAllHistories,
   readHistory,

@@ -6,7 +6,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { COMPONENTS, type Component, type Release } from '../../../ops/index.js';
+import { COMPONENTS, effectiveValues, type Component, type Release } from '../../../ops/index.js';
+import type { LakehouseValues } from '../../../platform/config/index.js';
 
 const releaseSchema = z.object({
   component: z.enum(COMPONENTS as [Component, ...Component[]]),
@@ -86,6 +87,14 @@ export function readAllHistories(stateDir: string): Record<Component, Release[]>
     Component,
     Release[]
   >;
+}
+
+/**
+ * The values the platform runs with: the environment's, with each component that has a deployed
+ * release replaced by that release's settings and worker count.
+ */
+export function deployedValues(envValues: LakehouseValues, stateDir: string): LakehouseValues {
+  return effectiveValues(envValues, readAllHistories(stateDir)).values;
 }
 
 export function readPaused(stateDir: string): Component[] {

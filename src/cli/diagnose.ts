@@ -1,0 +1,76 @@
+import { Option, type Command } from 'commander';
+import { loadValues } from '../platform/config/index.js';
+import { stateDir } from '../platform/paths.js';
+import { ExitError } from './errors.js';
+import { createProgress } from './progress.js';
+
+interface EnvFlags {
+  env: string;
+  values: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function withEnvOptions(command: Command): Command {
+  return command
+    .option('--env <name>', 'environment: env/<name>/helm-values.yaml', 'local')
+    .option(
+      '-f, --values <file>',
+      'extra values file merged on top (repeatable, like helm -f)',
+      collect,
+      [],
+    );
+}
+
+/**
+ * `diagnose` (the runbook's troubleshooting tables and decision tree) and `restart` (the fix of
+ * many of its findings).
+ */
+export function registerDiagnoseCommands(program: Command): void {
+  withEnvOptions(
+    program
+      .command('diagnose [component]')
+      .description(
+        'Check the platform for known failure signatures (crash loops, missing installs, held ports, memory, disk, unreachable services, Trino catalog/S3/memory errors, MinIO writes, the catalog database) and print each finding with its evidence, likely cause and fix. Exit code 0: nothing critical; 1: something critical.',
+      ),
+  )
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .action(async (component: string | undefined, flags: EnvFlags & { output: string }) => {
+      const values = await loadValues({ env: flags.env, files: flags.values });
+      const { runDiagnose, renderFindings } = await import('../ops/diagnose/index.js');
+      const { LocalDiagnoseTarget } = await import('../targets/local/diagnose/index.js');
+      const target = new LocalDiagnoseTarget({ stateDir: stateDir(), env: flags.env, values });
+      const result = await runDiagnose(target, component ? { component } : {});
+      if (flags.output === 'json') {
+        const { findings, exitCode } = result;
+        process.stdout.write(`${JSON.stringify({ findings, exitCode }, null, 2)}\n`);
+      } else {
+        process.stdout.write(renderFindings(result.findings, component));
+      }
+      if (result.exitCode !== 0) throw new ExitError(result.exitCode);
+    });
+
+  withEnvOptions(
+    program
+      .command('restart <target>')
+      .description(
+        "Rewrite a component's configuration from the values and restart its processes (or one process, e.g. trino-worker-1), then wait until they are healthy",
+      ),
+  ).action(async (target: string, flags: EnvFlags) => {
+    const { restartLocal } = await import('../targets/local/platform/index.js');
+    const result = await restartLocal({
+      env: flags.env,
+      valuesFiles: flags.values,
+      stateDir: stateDir(),
+      target,
+      progress: createProgress(process.stderr),
+    });
+    process.stdout.write(`✔ restarted ${result.restarted.join(', ')}: healthy\n`);
+  });
+}
