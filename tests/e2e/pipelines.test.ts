@@ -86,12 +86,18 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
   });
 
   it('lists the three DAGs without import errors', async () => {
-    const list = await lakehouse(withValues(['dags', 'list', '-o', 'json']));
-    expect(list.code, list.stderr).toBe(0);
-    const listed = JSON.parse(list.stdout) as {
-      dags: Array<{ dag: { dagId: string } }>;
-      importErrors: unknown[];
-    };
+    // The DAG processor parses the folder on its own schedule: right after `up` on a loaded
+    // machine the list can still be empty, so wait for the first parse.
+    type Listed = { dags: Array<{ dag: { dagId: string } }>; importErrors: unknown[] };
+    let listed: Listed = { dags: [], importErrors: [] };
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline) {
+      const list = await lakehouse(withValues(['dags', 'list', '-o', 'json']));
+      expect(list.code, list.stderr).toBe(0);
+      listed = JSON.parse(list.stdout) as Listed;
+      if (listed.dags.length >= 3 || listed.importErrors.length > 0) break;
+      await sleep(3000);
+    }
     expect(listed.importErrors).toEqual([]);
     const ids = listed.dags.map((d) => d.dag.dagId).sort();
     expect(ids).toEqual(['lakehouse_data_quality', 'lakehouse_ingest', 'lakehouse_maintenance']);
