@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { loadValues } from '../platform/config/index.js';
 import { UserError } from './errors.js';
+import { collect } from './options.js';
 
 interface AlertsFlags {
   env: string;
@@ -8,10 +9,6 @@ interface AlertsFlags {
   output: 'text' | 'json';
   all?: boolean;
   url?: string;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /**

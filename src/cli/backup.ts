@@ -5,7 +5,7 @@ import { formatSize } from '../lib/index.js';
 import { durationSeconds, loadValues } from '../platform/config/index.js';
 import { stateDir } from '../platform/paths.js';
 import { UserError } from './errors.js';
-import { type EnvFlags, outputOption, withEnvOptions } from './platform.js';
+import { type EnvFlags, outputOption, withEnvOptions } from './options.js';
 import { createProgress } from './progress.js';
 
 /** The passphrase from the environment variable named by --passphrase-env (never from argv). */

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stateDir } from '../platform/paths.js';
+import { collect } from './options.js';
 
 export interface ServeFlags {
   host: string;
@@ -22,10 +23,6 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError('a port is an integer from 0 to 65535 (0 picks a free one)');
   }
   return port;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /** `lakehouse catalog ...`: run the Iceberg REST catalog. */

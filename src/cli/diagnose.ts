@@ -3,26 +3,7 @@ import { loadValues } from '../platform/config/index.js';
 import { stateDir } from '../platform/paths.js';
 import { ExitError } from './errors.js';
 import { createProgress } from './progress.js';
-
-interface EnvFlags {
-  env: string;
-  values: string[];
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function withEnvOptions(command: Command): Command {
-  return command
-    .option('--env <name>', 'environment: env/<name>/helm-values.yaml', 'local')
-    .option(
-      '-f, --values <file>',
-      'extra values file merged on top (repeatable, like helm -f)',
-      collect,
-      [],
-    );
-}
+import { type EnvFlags, withEnvOptions } from './options.js';
 
 /**
  * `diagnose` (the runbook's troubleshooting tables and decision tree) and `restart` (the fix of
@@ -60,7 +41,7 @@ export function registerDiagnoseCommands(program: Command): void {
     program
       .command('restart <target>')
       .description(
-        "Rewrite a component's configuration from the values and restart its processes (or one process, e.g. trino-worker-1), then wait until they are healthy",
+        "Rewrite a component's configuration from its deployed release (the environment's values where none) and restart its processes (or one process, e.g. trino-worker-1), then wait until they are healthy",
       ),
   ).action(async (target: string, flags: EnvFlags) => {
     const { restartLocal } = await import('../targets/local/platform/index.js');

@@ -1,39 +1,17 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { loadValues } from '../platform/config/index.js';
 import { stateDir } from '../platform/paths.js';
 import { ExitError, UserError } from './errors.js';
 import { createProgress } from './progress.js';
 import type { ScrapeTarget } from '../targets/local/observability/index.js';
-
-export interface EnvFlags {
-  env: string;
-  values: string[];
-}
-
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+import { type EnvFlags, withEnvOptions, outputOption } from './options.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number, 0 or more');
   return n;
 }
-
-export function withEnvOptions(command: Command): Command {
-  return command
-    .option('--env <name>', 'environment: env/<name>/helm-values.yaml', 'local')
-    .option(
-      '-f, --values <file>',
-      'extra values file merged on top (repeatable, like helm -f)',
-      collect,
-      [],
-    );
-}
-
-export const outputOption = (choices: string[], fallback: string) =>
-  new Option('-o, --output <format>', 'output format').choices(choices).default(fallback);
 
 function formatUptime(seconds: number | null): string {
   if (seconds === null) return '-';

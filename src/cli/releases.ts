@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadValues, LOCAL_MAX_TRINO_WORKERS } from '../platform/config/index.js';
 import { stateDir } from '../platform/paths.js';
 import {
@@ -14,35 +14,13 @@ import {
 import type { Progress } from '../lib/index.js';
 import { ExitError, UserError } from './errors.js';
 import { createProgress } from './progress.js';
-
-interface EnvFlags {
-  env: string;
-  values: string[];
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+import { type EnvFlags, withEnvOptions, outputOption } from './options.js';
 
 function wholeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('a whole number');
   return n;
 }
-
-function withEnvOptions(command: Command): Command {
-  return command
-    .option('--env <name>', 'environment: env/<name>/helm-values.yaml', 'local')
-    .option(
-      '-f, --values <file>',
-      'extra values file merged on top (repeatable, like helm -f)',
-      collect,
-      [],
-    );
-}
-
-const outputOption = (choices: string[], fallback: string) =>
-  new Option('-o, --output <format>', 'output format').choices(choices).default(fallback);
 
 function component(name: string): Component {
   if (!isComponent(name)) {
