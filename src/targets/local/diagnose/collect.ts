@@ -75,8 +75,10 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
     const scope = component ? (ALIASES[component] ?? component) : undefined;
     const client = SupervisorClient.forStateDir(stateDir);
     let live: ProcessStatus[] | null = null;
+    let supervisorPid: number | null = null;
     try {
       live = await client.status();
+      supervisorPid = await client.ping();
     } catch (err) {
       if (!(err instanceof SupervisorUnavailableError)) throw err;
     }
@@ -94,7 +96,7 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
       platformRunning: live !== null,
       ...(scope ? { scope } : {}),
       processes,
-      ports: this.ports(processes),
+      ports: this.ports(processes, supervisorPid),
       ...this.memory(processes),
       disks: await this.disks(),
       installs: this.installs(),
@@ -164,13 +166,15 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
     );
   }
 
-  private ports(processes: ProcessEvidence[]): PortEvidence[] {
+  /** `supervisorPid`: the supervisor holds a port of its own (its metrics and alert receiver). */
+  private ports(processes: ProcessEvidence[], supervisorPid: number | null): PortEvidence[] {
     const uses = configuredPorts(this.opts.values);
     const wanted = new Set(uses.map((u) => u.port));
     const listeners = listeningSockets().filter((l) => wanted.has(l.port));
     const owners = socketOwners(new Set(listeners.map((l) => l.inode)));
     // Our processes run in their own sessions (the supervisor starts each with setsid).
     const ours = new Set(processes.flatMap((p) => (p.pid === null ? [] : [p.pid])));
+    if (supervisorPid !== null) ours.add(supervisorPid);
     return uses.map((use) => {
       const onPort = listeners.filter((l) => l.port === use.port);
       if (onPort.length === 0) return { ...use, heldBy: 'free' };
