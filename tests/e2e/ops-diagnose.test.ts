@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   closeSync,
+  mkdtempSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -19,6 +20,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +29,7 @@ import type { Finding } from '../../src/ops/diagnose/index.js';
 import { platformLayout } from '../../src/targets/local/platform/index.js';
 import { SupervisorClient, waitForHealthy } from '../../src/targets/local/supervisor/index.js';
 import { isReady } from '../../src/targets/local/trino/index.js';
+import { runLakehouse } from '../support/cli.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
@@ -45,7 +48,16 @@ interface DiagnoseJson {
 }
 
 async function diagnose(...extra: string[]): Promise<DiagnoseJson> {
-  const r = await p.run(['diagnose', '-o', 'json', '-f', p.valuesFile, ...extra], 300_000);
+  return diagnoseIn(p.home, ...extra);
+}
+
+/** `diagnose` against the state directory `home` (this platform's, or a fresh one). */
+async function diagnoseIn(home: string, ...extra: string[]): Promise<DiagnoseJson> {
+  const r = await runLakehouse(
+    home,
+    ['diagnose', '-o', 'json', '-f', p.valuesFile, ...extra],
+    300_000,
+  );
   expect(r.stderr).not.toMatch(/internal error/);
   const out = JSON.parse(r.stdout) as DiagnoseJson;
   expect(r.code, r.stderr).toBe(out.exitCode);
@@ -348,20 +360,29 @@ describe('lakehouse diagnose', () => {
     }
     expect(ids(await diagnose())).not.toContain('port-held');
 
+    // A first install of a Trino release that does not exist, in a state directory of its own:
+    // this platform's `up` runs its deployed release (476) and only hints at the environment's
+    // newer version, which `lakehouse upgrade` would apply.
     const missing = join(p.home, 'trino-999.yaml');
     writeFileSync(missing, stringify({ trino: { version: '999' } }));
-    const failed = await p.run(['up', '-f', p.valuesFile, '-f', missing]);
-    expect(failed.code).not.toBe(0);
-    expect(failed.stderr).toMatch(/Trino server 999/);
-    const d = await diagnose('-f', missing);
-    const f = find(d, 'not-installed');
-    expect(f, JSON.stringify(d.findings)).toBeDefined();
-    expect(f?.component).toBe('trino');
-    expect(f?.title).toBe('Trino 999 server is not installed (ImagePullBackOff)');
-    expect(f?.evidence.join('\n')).toMatch(
-      /install step "Trino 999 server" failed at .*trino-server:999/,
-    );
-    expect(f?.fix).toContain('trino.version');
+    const fresh = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-diagnose-fresh-'));
+    try {
+      const failed = await runLakehouse(fresh, ['up', '-f', p.valuesFile, '-f', missing], 900_000);
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toMatch(/Trino server 999/);
+      const d = await diagnoseIn(fresh, '-f', missing);
+      const f = find(d, 'not-installed');
+      expect(f, JSON.stringify(d.findings)).toBeDefined();
+      expect(f?.component).toBe('trino');
+      expect(f?.title).toBe('Trino 999 server is not installed (ImagePullBackOff)');
+      expect(f?.evidence.join('\n')).toMatch(
+        /install step "Trino 999 server" failed at .*trino-server:999/,
+      );
+      expect(f?.fix).toContain('trino.version');
+    } finally {
+      await runLakehouse(fresh, ['down', '--purge', '--yes'], 180_000);
+      rmSync(fresh, { recursive: true, force: true });
+    }
 
     const up = await p.runWithValues(['up']);
     expect(up.code, up.stderr).toBe(0);

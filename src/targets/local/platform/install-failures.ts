@@ -68,3 +68,29 @@ export function clearInstallFailure(stateDir: string, step: string): void {
 export function clearInstallFailures(stateDir: string): void {
   if (readInstallFailures(stateDir).length > 0) write(stateDir, []);
 }
+
+/** An install step as `installSteps` builds it (prepare.ts). */
+interface RecordedStep {
+  component: string;
+  label: string;
+  run(onProgress: (line: string) => void): Promise<void>;
+}
+
+/**
+ * Runs one install step and keeps install-failures.json current: `up` and the release target's
+ * deploys (upgrade, rollback, scale) both install through here, so `diagnose` sees either's
+ * failure.
+ */
+export async function runInstallStep(
+  stateDir: string,
+  step: RecordedStep,
+  onProgress: (line: string) => void,
+): Promise<void> {
+  try {
+    await step.run(onProgress);
+  } catch (err) {
+    recordInstallFailure(stateDir, step.component, step.label, err);
+    throw err;
+  }
+  clearInstallFailure(stateDir, step.label);
+}

@@ -29,11 +29,7 @@ import { reloadConfig } from '../observability/index.js';
 import { ensureBucket } from './bucket.js';
 import { platformEndpoints, type Endpoint } from './endpoints.js';
 import { platformLayout } from './layout.js';
-import {
-  clearInstallFailure,
-  clearInstallFailures,
-  recordInstallFailure,
-} from './install-failures.js';
+import { clearInstallFailures, runInstallStep } from './install-failures.js';
 import {
   installSteps,
   writeAirflowFiles,
@@ -176,11 +172,9 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     for (const step of installSteps(values, installed)) {
       const shown = progress.step(`Install ${step.label}`);
       try {
-        await step.run((line) => shown.update(line));
-        clearInstallFailure(stateDir, step.label);
+        await runInstallStep(stateDir, step, (line) => shown.update(line));
         shown.done();
       } catch (err) {
-        recordInstallFailure(stateDir, step.component, step.label, err);
         shown.fail((err as Error).message.split('\n')[0] ?? 'failed');
         throw err;
       }

@@ -52,6 +52,7 @@ import {
 import { baseEnv, HEALTH_TIMEOUT_MS, waitForTrino } from '../platform/up.js';
 import { readAllHistories, readHistory, readPaused, writeHistory, writePaused } from './store.js';
 import { verifyComponent } from './verify.js';
+import { runInstallStep } from '../platform/install-failures.js';
 
 export interface LocalReleaseTargetOptions {
   stateDir: string;
@@ -130,7 +131,7 @@ export class LocalReleaseTarget implements ReleaseTarget {
     };
     for (const step of installSteps(values, installed)) {
       onProgress(`install ${step.label}`);
-      await step.run((line) => onProgress(`${step.label}: ${line}`));
+      await runInstallStep(this.stateDir, step, (line) => onProgress(`${step.label}: ${line}`));
     }
     const secrets = await ensureSecrets(this.stateDir);
     const layout = platformLayout(this.stateDir);
