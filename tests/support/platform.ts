@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { stringify } from 'yaml';
 import { configuredPorts, loadValues } from '../../src/platform/config/index.js';
-import { findFreePort, isPortInUse } from '../../src/lib/index.js';
+import { findFreePort } from '../../src/lib/index.js';
 import { runLakehouse, type CliRun } from './cli.js';
 
 export interface TestPlatformOptions {
@@ -57,20 +57,6 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   }
 }
 
-/** A free port with `span - 1` free ports above it (Trino workers take basePort + i). */
-async function freeRange(span: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = await findFreePort();
-    if (base + span >= 65535) continue;
-    let ok = true;
-    for (let i = 1; i < span && ok; i++) {
-      ok = !(await isPortInUse(base + i));
-    }
-    if (ok) return base;
-  }
-  throw new Error(`no ${span} consecutive free ports found`);
-}
-
 export async function createTestPlatform(opts: TestPlatformOptions): Promise<TestPlatform> {
   const home = mkdtempSync(join(tmpdir(), `lakehouse-e2e-${opts.name}-`));
   const airflow = opts.airflow ?? false;
@@ -79,15 +65,11 @@ export async function createTestPlatform(opts: TestPlatformOptions): Promise<Tes
   defaults.airflow.enabled = airflow;
   const values: Record<string, unknown> = { airflow: { enabled: airflow } };
   const ports: Record<string, number> = {};
-  const taken = new Set<number>();
   for (const use of configuredPorts(defaults)) {
     if (use.key in ports) continue;
-    let port: number;
-    do {
-      port =
-        use.key === 'trino.workers.basePort' ? await freeRange(maxWorkers) : await findFreePort();
-    } while (taken.has(port));
-    taken.add(port);
+    // Workers take basePort + i: keep room for the scale tests.
+    const span = use.key === 'trino.workers.basePort' ? maxWorkers : 1;
+    const port = await findFreePort('127.0.0.1', span);
     ports[use.key] = port;
     setKey(values, use.key, port);
   }
