@@ -5,6 +5,7 @@
  * stays identical throughout (row count and checksums).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -238,6 +239,19 @@ describe('releases: upgrade, rollback, scale on the local platform', () => {
     const dry = await platform.runWithValues(['scale', 'trino', '--workers', '2', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('trino workers: 1 → 2');
+
+    // A port another program holds is named before any worker starts.
+    const workerTwoPort = platform.ports['trino.workers.basePort']! + 1;
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(workerTwoPort, '127.0.0.1', r));
+    const held = await platform.runWithValues(['scale', 'trino', '--workers', '2']);
+    await new Promise((r) => squatter.close(r));
+    expect(held.code).toBe(1);
+    expect(held.stdout).toContain(
+      `port ${workerTwoPort} (trino.workers.basePort, for trino worker 2) is held by another program`,
+    );
+    expect((await history('trino')).at(-1)).toMatchObject({ action: 'scale', status: 'failed' });
+    expect(await activeWorkers()).toBe(1);
 
     const up = await timed('scale up by one worker (to active in system.runtime.nodes)', () =>
       platform.runWithValues(['scale', 'trino', '--workers', '2']),

@@ -67,8 +67,11 @@ export async function runScale(
       progress,
     );
   } catch (err) {
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'failed';
+    // A refusal from the target (a port held by another program) carries its fix as `help`.
+    const help = (err as { help?: unknown }).help;
     failure = {
-      reason: (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'failed',
+      reason: typeof help === 'string' ? `${message}: ${help}` : message,
       logTail: await target.logTail('trino', LOG_TAIL_LINES),
     };
   }

@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   configuredPorts,
   loadValues,
   type LakehouseValues,
 } from '../../../platform/config/index.js';
-import { repoRoot } from '../../../platform/paths.js';
 import { isPortInUse, isUdpPortInUse } from '../../../lib/index.js';
 import {
   COMPONENT_ORDER,
@@ -13,7 +11,7 @@ import {
   type ProcessSpec,
   type ProcessStatus,
 } from '../process-spec.js';
-import { ensureSecrets, secretsFile, type PlatformSecrets } from '../secrets.js';
+import { secretsFile, type PlatformSecrets } from '../secrets.js';
 import {
   acquireLock,
   ensureSupervisor,
@@ -21,27 +19,15 @@ import {
   readDesiredSpecs,
   waitForHealthy,
   writeDesiredSpecs,
-  writeMetricsSettings,
   type SupervisorClient,
 } from '../supervisor/index.js';
 import { activeWorkers, isReady, TrinoClient } from '../trino/index.js';
 import { reloadConfig } from '../observability/index.js';
 import { ensureBucket } from './bucket.js';
 import { platformEndpoints, type Endpoint } from './endpoints.js';
-import { platformLayout } from './layout.js';
-import { clearInstallFailures, runInstallStep } from './install-failures.js';
-import {
-  installSteps,
-  writeAirflowFiles,
-  writeObservability,
-  writeTrinoConfig,
-} from './prepare.js';
-import {
-  airflowProcessEnv,
-  airflowTrinoConnUri,
-  buildProcessSpecs,
-  type InstalledComponents,
-} from './specs.js';
+import { clearInstallFailures } from './install-failures.js';
+import { baseEnv, preparePlatform } from './prepare-platform.js';
+import { airflowProcessEnv, airflowTrinoConnUri } from './specs.js';
 import { airflowPaths, prepareAirflowDatabase } from '../airflow/index.js';
 import { UserError } from '../../../cli/errors.js';
 import { driftHint, effectiveValues, installRelease, isEnabled } from '../../../ops/index.js';
@@ -74,20 +60,8 @@ export const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
   airflow: 300_000,
 };
 
-/** The environment every platform process may see: enough to run, none of the CLI's secrets. */
-export function baseEnv(): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
-  };
-  for (const key of ['HOME', 'LANG', 'TZ', 'LAKEHOUSE_CACHE', 'XDG_CACHE_HOME']) {
-    const value = process.env[key];
-    if (value) env[key] = value;
-  }
-  return env;
-}
-
 /** Refuses to start a process whose port another program holds, naming the key to change. */
-async function checkPorts(
+export async function checkPorts(
   values: LakehouseValues,
   running: ProcessStatus[],
   supervisorMetricsPort: number | null,
@@ -119,12 +93,14 @@ export async function waitForTrino(
   const deadline = Date.now() + HEALTH_TIMEOUT_MS.trino;
   const client = new TrinoClient({ baseUrl, requestTimeoutMs: 15_000 });
   while (Date.now() < deadline) {
-    if (await isReady(baseUrl)) {
-      const workers = await activeWorkers(client).catch(() => -1);
-      if (workers >= values.trino.workers.count) return;
-      onDetail(`${Math.max(0, workers)} of ${values.trino.workers.count} workers active`);
-    } else {
+    // Workers first, then SELECT 1: the scheduler learns of active workers a few seconds after
+    // system.runtime.nodes lists them, and until then a query fails with "No nodes available".
+    const workers = await activeWorkers(client).catch(() => -1);
+    if (workers >= values.trino.workers.count) {
+      if (await isReady(baseUrl)) return;
       onDetail('waiting for SELECT 1');
+    } else {
+      onDetail(`${Math.max(0, workers)} of ${values.trino.workers.count} workers active`);
     }
     await sleep(1000);
   }
@@ -164,35 +140,13 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
       progress.line(`ℹ ${c}: reconciliation paused — left as is until \`lakehouse resume ${c}\``);
     }
     const startedAt = new Date().toISOString();
-    const layout = platformLayout(stateDir);
-    const installed: InstalledComponents = {
-      node: process.execPath,
-      lakehouseBin: join(repoRoot, 'bin', 'lakehouse.js'),
-    };
-    for (const step of installSteps(values, installed)) {
-      const shown = progress.step(`Install ${step.label}`);
-      try {
-        await runInstallStep(stateDir, step, (line) => shown.update(line));
-        shown.done();
-      } catch (err) {
-        shown.fail((err as Error).message.split('\n')[0] ?? 'failed');
-        throw err;
-      }
-    }
-    clearInstallFailures(stateDir);
-
-    const secrets = await ensureSecrets(stateDir);
-    if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);
-    const observability = await writeObservability(values, env, stateDir, secrets);
-    const obs = values.observability;
-    // Read by the supervisor on start and at every apply: its /metrics and /alerts endpoint.
-    writeMetricsSettings(
+    const { installed, secrets, layout, specs } = await preparePlatform({
+      values,
+      env,
       stateDir,
-      observability && (obs.prometheus.enabled || obs.alertmanager.enabled)
-        ? { port: obs.supervisorMetrics.port, alertsLog: observability.alertsLog }
-        : null,
-    );
-    if (values.airflow.enabled) await writeAirflowFiles(values, layout, secrets);
+      step: (label) => progress.step(label),
+    });
+    clearInstallFailures(stateDir);
 
     const supervisorStep = progress.step('Start the supervisor');
     const client = await ensureSupervisor({ stateDir, launch: supervisorLaunchCommand(stateDir) });
@@ -201,14 +155,6 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
     const before = await client.status();
     const { metricsPort } = await client.info();
     await checkPorts(values, before, metricsPort);
-    const specs = buildProcessSpecs({
-      values,
-      layout,
-      secrets,
-      installed,
-      observability,
-      baseEnv: baseEnv(),
-    });
     const beforeStart: BeforeStart = {};
     const airflow = installed.airflow;
     if (airflow) {

@@ -3,11 +3,9 @@
  * by the same installers, config writers and process specs `lakehouse up` uses, then the
  * supervisor restarts the component's processes.
  */
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LakehouseValues } from '../../../platform/config/index.js';
-import { repoRoot } from '../../../platform/paths.js';
-import type { Progress } from '../../../lib/index.js';
+import type { Progress, Step } from '../../../lib/index.js';
 import {
   COMPONENTS,
   effectiveValues,
@@ -37,22 +35,11 @@ import { airflowPaths, prepareAirflowDatabase } from '../airflow/index.js';
 import { activeWorkers, TrinoClient } from '../trino/index.js';
 import { ensureBucket } from '../platform/bucket.js';
 import { TRINO_COORDINATOR, platformLayout, trinoWorker } from '../platform/layout.js';
-import {
-  installSteps,
-  writeAirflowFiles,
-  writeObservability,
-  writeTrinoConfig,
-} from '../platform/prepare.js';
-import {
-  airflowProcessEnv,
-  airflowTrinoConnUri,
-  buildProcessSpecs,
-  type InstalledComponents,
-} from '../platform/specs.js';
-import { baseEnv, HEALTH_TIMEOUT_MS, waitForTrino } from '../platform/up.js';
+import { airflowProcessEnv, airflowTrinoConnUri } from '../platform/specs.js';
+import { checkPorts, HEALTH_TIMEOUT_MS, waitForTrino } from '../platform/up.js';
+import { baseEnv, preparePlatform } from '../platform/prepare-platform.js';
 import { readAllHistories, readHistory, readPaused, writeHistory, writePaused } from './store.js';
 import { verifyComponent } from './verify.js';
-import { runInstallStep } from '../platform/install-failures.js';
 
 export interface LocalReleaseTargetOptions {
   stateDir: string;
@@ -121,33 +108,16 @@ export class LocalReleaseTarget implements ReleaseTarget {
   }
 
   /** Installs, writes every config file and builds the process specs for `values`. */
-  private async prepare(
-    values: LakehouseValues,
-    onProgress: (d: string) => void,
-  ): Promise<{ specs: Map<Component, ProcessSpec[]>; installed: InstalledComponents }> {
-    const installed: InstalledComponents = {
-      node: process.execPath,
-      lakehouseBin: join(repoRoot, 'bin', 'lakehouse.js'),
-    };
-    for (const step of installSteps(values, installed)) {
-      onProgress(`install ${step.label}`);
-      await runInstallStep(this.stateDir, step, (line) => onProgress(`${step.label}: ${line}`));
-    }
-    const secrets = await ensureSecrets(this.stateDir);
-    const layout = platformLayout(this.stateDir);
-    onProgress('write configuration');
-    if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);
-    const observability = await writeObservability(values, this.opts.env, this.stateDir, secrets);
-    if (values.airflow.enabled) await writeAirflowFiles(values, layout, secrets);
-    const specs = buildProcessSpecs({
-      values,
-      layout,
-      secrets,
-      installed,
-      observability,
-      baseEnv: baseEnv(),
+  private prepare(values: LakehouseValues, onProgress: (d: string) => void) {
+    // The release's steps are one line each: installs show as its detail.
+    const step = (label: string): Step => ({
+      update: (d) => onProgress(`${label}: ${d}`),
+      done: () => onProgress(label),
+      info: (m) => onProgress(`${label}: ${m}`),
+      warn: (m) => onProgress(`${label}: ${m}`),
+      fail: (m) => onProgress(`${label}: ${m}`),
     });
-    return { specs, installed };
+    return preparePlatform({ values, env: this.opts.env, stateDir: this.stateDir, step });
   }
 
   /** desired.json with the component's processes replaced by `mine`; the others untouched. */
@@ -178,6 +148,7 @@ export class LocalReleaseTarget implements ReleaseTarget {
         trinoConnUri: airflowTrinoConnUri(values),
       });
     }
+    await checkPorts(values, await client.status(), (await client.info()).metricsPort);
     const before = this.writeComponentSpecs(component, mine);
     const applied = await client.apply();
     // Config files may have changed under an unchanged spec, and paused processes are skipped by
@@ -282,6 +253,12 @@ export class LocalReleaseTarget implements ReleaseTarget {
     );
 
     const prepare = progress.step(`Configure Trino for ${target} workers`);
+    try {
+      await checkPorts(values, await client.status(), (await client.info()).metricsPort);
+    } catch (err) {
+      prepare.fail((err as Error).message);
+      throw err;
+    }
     const { specs } = await this.prepare(values, (d) => prepare.update(d));
     const mine = specs.get('trino') ?? [];
     this.writeComponentSpecs('trino', mine);
