@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -26,6 +26,28 @@ export async function discard(path: string): Promise<void> {
     throw err;
   }
   await rm(aside, { recursive: true, force: true });
+}
+
+/**
+ * Puts a finished build in place: writes `marker` into `tree` last (its presence is what marks
+ * the build complete), then renames `tree` to `target`. When another installer got there first,
+ * its copy is kept if `isComplete` says it is, and `tree` is discarded; otherwise the rename's
+ * error is thrown.
+ */
+export async function publish(
+  tree: string,
+  target: string,
+  marker: { name: string; content: string },
+  isComplete: () => Promise<boolean>,
+): Promise<void> {
+  await writeFile(join(tree, marker.name), marker.content);
+  try {
+    await rename(tree, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !(await isComplete())) throw err;
+    await discard(tree);
+  }
 }
 
 /** Scratch and trash directories older than this are leftovers of killed installs. */

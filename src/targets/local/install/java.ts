@@ -1,9 +1,9 @@
-import { access, mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { versions } from '../../../platform/versions.js';
 import { cacheRoot } from './cache.js';
 import { InstallError } from './errors.js';
-import { discard, scratchDirFor } from './fsutil.js';
+import { discard, publish, scratchDirFor } from './fsutil.js';
 import { formatDuration, silent, type InstallOptions, type Progress } from './progress.js';
 import { run, SpawnError } from './run.js';
 
@@ -135,15 +135,13 @@ async function ensureJdk4py(opts: JavaRuntimeOptions, say: Progress): Promise<Ja
       ['remove the cache directory and retry'],
     );
     const javaHome = await realpath(home.trim().split('\n').pop() ?? '');
-    await writeFile(join(scratch, COMPLETE_MARKER), `${relative(scratch, javaHome)}\n`);
-    try {
-      await rename(scratch, envDir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // Another installer finished first; use theirs if it works.
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-      await discard(scratch);
-    }
+    // Another installer may have finished first: theirs is checked like ours just below.
+    await publish(
+      scratch,
+      envDir,
+      { name: COMPLETE_MARKER, content: `${relative(scratch, javaHome)}\n` },
+      () => Promise.resolve(true),
+    );
     const runtime = await cachedRuntime(envDir);
     if (!runtime || runtime === 'broken') {
       throw new InstallError(

@@ -1,9 +1,9 @@
-import { access, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { versions } from '../../../platform/versions.js';
 import { cacheRoot } from './cache.js';
 import { InstallError } from './errors.js';
-import { discard, scratchDirFor } from './fsutil.js';
+import { discard, publish, scratchDirFor } from './fsutil.js';
 import { formatDuration, silent, type InstallOptions, type Progress } from './progress.js';
 import { run, SpawnError } from './run.js';
 
@@ -75,20 +75,12 @@ export async function ensureTrinoServer(opts: TrinoInstallOptions = {}): Promise
         `delete io/trino/trino-server/${version} from ~/.m2/repository and retry`,
       );
     }
-    // Written last: its presence is what marks the tree complete.
-    await writeFile(join(tree, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
-    try {
-      await rename(tree, serverDir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // Another installer finished the same release first; use theirs.
-      if (
-        (code !== 'ENOTEMPTY' && code !== 'EEXIST') ||
-        (await serverState(serverDir, version)) !== 'complete'
-      ) {
-        throw err;
-      }
-    }
+    await publish(
+      tree,
+      serverDir,
+      { name: COMPLETE_MARKER, content: `${new Date().toISOString()}\n` },
+      async () => (await serverState(serverDir, version)) === 'complete',
+    );
     say(`${SERVER_LABEL} ${version}: installed in ${formatDuration(Date.now() - started)}`);
     return serverDir;
   } finally {

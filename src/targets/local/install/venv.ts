@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheRoot } from './cache.js';
 import { InstallError } from './errors.js';
-import { discard, scratchDirFor } from './fsutil.js';
+import { discard, publish, scratchDirFor } from './fsutil.js';
 import { formatDuration, silent, type Progress } from './progress.js';
 import { run, SpawnError } from './run.js';
 
@@ -98,21 +98,12 @@ export async function ensureVenv(spec: VenvSpec): Promise<string> {
     await step(join(scratch, 'bin', 'python'), ['-c', spec.importCheck], spec.checkName, [
       'remove the cache directory and retry',
     ]);
-    // Written last: its presence is what marks the environment complete.
-    await writeFile(join(scratch, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
-    try {
-      await rename(scratch, envDir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // Another installer finished the same environment first; use theirs.
-      if (
-        (code !== 'ENOTEMPTY' && code !== 'EEXIST') ||
-        (await envState(spec, envDir)) !== 'complete'
-      ) {
-        throw err;
-      }
-      await discard(scratch);
-    }
+    await publish(
+      scratch,
+      envDir,
+      { name: COMPLETE_MARKER, content: `${new Date().toISOString()}\n` },
+      async () => (await envState(spec, envDir)) === 'complete',
+    );
     say(`${spec.label}: installed in ${formatDuration(Date.now() - started)} (${envDir})`);
     return envDir;
   } catch (err) {
