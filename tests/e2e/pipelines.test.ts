@@ -3,18 +3,18 @@
  * Trino, data quality passing and then failing on a corrupted row, and table maintenance expiring
  * snapshots per the environment's retention. Driven through `lakehouse` as an operator would.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repo, runLakehouse, type CliRun } from '../support/cli.js';
-import { findFreePort } from '../../src/lib/index.js';
+import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 
 const LOAD_DATE = '2026-11-20';
 
 type Run = CliRun;
 
+let platform: TestPlatform | undefined;
 let home: string;
 let valuesFile: string;
 let dagsFolder: string;
@@ -51,38 +51,30 @@ async function settle(dag: string): Promise<void> {
 
 describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-pipelines-'));
-    const p: number[] = [];
-    for (let i = 0; i < 15; i++) p.push(await findFreePort());
+    platform = await createTestPlatform({
+      name: 'pipelines',
+      airflow: true,
+      values: (dir) => ({
+        airflow: { dagsFolder: join(dir, 'dags') },
+        // Short enough that maintenance in this test expires what the test created.
+        retention: { snapshots: '1s', minSnapshotsToKeep: 1, orphanFiles: '1s' },
+      }),
+    });
+    home = platform.home;
+    valuesFile = platform.valuesFile;
     // A copy of the repository's DAGs, so a broken DAG file can be added without touching them.
     dagsFolder = join(home, 'dags');
     cpSync(join(repo, 'pipelines', 'dags'), dagsFolder, {
       recursive: true,
       filter: (src) => !src.includes('__pycache__'),
     });
-    valuesFile = join(home, 'values.yaml');
-    writeFileSync(
-      valuesFile,
-      [
-        `minio: { ports: { api: ${p[0]}, console: ${p[1]} } }`,
-        `icebergCatalog: { port: ${p[2]} }`,
-        `trino: { coordinator: { port: ${p[3]} }, workers: { count: 1, basePort: ${p[4]} } }`,
-        `observability: { prometheus: { port: ${p[5]} }, alertmanager: { port: ${p[6]} }, supervisorMetrics: { port: ${p[11]} }, nodeExporter: { port: ${p[12]} }, statsdExporter: { port: ${p[13]}, statsdPort: ${p[14]} } }`,
-        `airflow: { enabled: true, port: ${p[7]}, schedulerHealthPort: ${p[8]}, workerLogServerPort: ${p[9]}, triggererLogServerPort: ${p[10]}, dagsFolder: ${JSON.stringify(dagsFolder)} }`,
-        // Short enough that maintenance in this test expires what the test created.
-        'retention: { snapshots: 1s, minSnapshotsToKeep: 1, orphanFiles: 1s }',
-        '',
-      ].join('\n'),
-    );
     const up = await lakehouse(withValues(['up']));
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     expect(up.stdout).toContain('airflow-admin.json');
   }, 1_200_000);
 
   afterAll(async () => {
-    if (!home) return;
-    await lakehouse(['down', '--purge', '--yes'], 180_000);
-    rmSync(home, { recursive: true, force: true });
+    await platform?.destroy();
   });
 
   it('lists the three DAGs without import errors', async () => {

@@ -4,17 +4,17 @@
  * ports, driven only through the CLI (and pyiceberg and S3, as users would).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cli, repo, runLakehouse, type CliRun } from '../support/cli.js';
-import { findFreePort } from '../../src/lib/index.js';
+import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 
 type Run = CliRun;
 
+let platform: TestPlatform | undefined;
 let home: string;
 let valuesFile: string;
 let ports: Record<string, number>;
@@ -69,54 +69,25 @@ const EXPECTED = [
 
 describe('local platform end to end', () => {
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-'));
-    ports = {};
-    for (const key of [
-      'minioApi',
-      'minioConsole',
-      'catalog',
-      'trino',
-      'worker',
-      'prometheus',
-      'alertmanager',
-      'airflow',
-      'airflowScheduler',
-      'airflowWorkerLogs',
-      'airflowTriggererLogs',
-      'supervisorMetrics',
-      'nodeExporter',
-      'statsdExporter',
-      'statsd',
-    ]) {
-      ports[key] = await findFreePort();
-    }
-    valuesFile = join(home, 'e2e-values.yaml');
-    writeFileSync(
-      valuesFile,
-      [
-        'minio:',
-        `  ports: { api: ${ports['minioApi']}, console: ${ports['minioConsole']} }`,
-        'icebergCatalog:',
-        `  port: ${ports['catalog']}`,
-        'trino:',
-        `  coordinator: { port: ${ports['trino']} }`,
-        `  workers: { count: 1, basePort: ${ports['worker']} }`,
-        'observability:',
-        `  prometheus: { port: ${ports['prometheus']} }`,
-        `  alertmanager: { port: ${ports['alertmanager']} }`,
-        `  supervisorMetrics: { port: ${ports['supervisorMetrics']} }`,
-        `  nodeExporter: { port: ${ports['nodeExporter']} }`,
-        `  statsdExporter: { port: ${ports['statsdExporter']}, statsdPort: ${ports['statsd']} }`,
-        `airflow: { port: ${ports['airflow']}, schedulerHealthPort: ${ports['airflowScheduler']}, workerLogServerPort: ${ports['airflowWorkerLogs']}, triggererLogServerPort: ${ports['airflowTriggererLogs']} }`,
-        '',
-      ].join('\n'),
-    );
+    platform = await createTestPlatform({ name: 'platform', airflow: true });
+    home = platform.home;
+    valuesFile = platform.valuesFile;
+    const key = (k: string): number => {
+      const port = platform?.ports[k];
+      if (port === undefined) throw new Error(`no port planned for ${k}`);
+      return port;
+    };
+    ports = {
+      minioApi: key('minio.ports.api'),
+      catalog: key('icebergCatalog.port'),
+      trino: key('trino.coordinator.port'),
+      prometheus: key('observability.prometheus.port'),
+      alertmanager: key('observability.alertmanager.port'),
+    };
   });
 
   afterAll(async () => {
-    if (!home) return;
-    await lakehouse(['down', '--purge', '--yes'], 180_000);
-    rmSync(home, { recursive: true, force: true });
+    await platform?.destroy();
   });
 
   it('up brings every component up healthy and prints the addresses and the credentials file', async () => {

@@ -17,8 +17,11 @@ export interface TestPlatformOptions {
   name: string;
   /** Run Airflow too (off by default: it costs ~20 s and ~0.7 GB). */
   airflow?: boolean;
-  /** More values, merged over the ports (same shape as helm-values.yaml). */
-  values?: Record<string, unknown>;
+  /**
+   * More values, merged over the ports (same shape as helm-values.yaml); a function gets the
+   * state directory, for values that name a path inside it.
+   */
+  values?: Record<string, unknown> | ((home: string) => Record<string, unknown>);
   /** Workers to plan ports for (scale tests need room above `trino.workers.basePort`). */
   maxWorkers?: number;
 }
@@ -73,7 +76,9 @@ export async function createTestPlatform(opts: TestPlatformOptions): Promise<Tes
     ports[use.key] = port;
     setKey(values, use.key, port);
   }
-  if (opts.values) deepMerge(values, opts.values);
+  if (opts.values) {
+    deepMerge(values, typeof opts.values === 'function' ? opts.values(home) : opts.values);
+  }
   const valuesFile = join(home, 'e2e-values.yaml');
   writeFileSync(valuesFile, stringify(values));
 
