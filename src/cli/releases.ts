@@ -105,6 +105,7 @@ function failureLines(component: Component, a: ReleaseAttempt & { rollback?: Rel
   const f = a.failure;
   if (!f) return out;
   out.push(`✗ ${component} revision ${a.release.revision} failed: ${f.reason}`);
+  if (f.nothingChanged) out.push('ℹ nothing was changed: the previous revision still runs');
   if (a.rollback) {
     const r = a.rollback;
     out.push(

@@ -5,6 +5,7 @@
  * through their own folders' index files.
  */
 export type { Target, BackupTarget, DiagnoseTarget } from './target.js';
+export { DeployNotStartedError } from './release-target.js';
 export type { DeploySpec, OnProgress, ReleaseTarget, Verification } from './release-target.js';
 export * from './releases/index.js';
 export * from './upgrade/index.js';

@@ -16,6 +16,21 @@ export interface DeploySpec {
   replicas?: number;
 }
 
+/**
+ * Thrown by `deploy` when it failed before it changed anything (a runtime that does not install,
+ * a port another program holds): what ran before still runs, so no rollback is needed.
+ */
+export class DeployNotStartedError extends Error {
+  constructor(
+    message: string,
+    /** How to fix it, when the cause says. */
+    readonly help?: string,
+  ) {
+    super(message);
+    this.name = 'DeployNotStartedError';
+  }
+}
+
 export interface Verification {
   ok: boolean;
   /** What was checked and what it answered (or why it failed). */
@@ -34,6 +49,7 @@ export interface ReleaseTarget {
   /**
    * Installs the runtime the spec needs, writes the component's configuration and restarts its
    * processes (paused ones too: an explicit deploy). Returns once they were told to (re)start.
+   * Throws DeployNotStartedError when it failed before changing anything.
    */
   deploy(component: Component, spec: DeploySpec, onProgress: OnProgress): Promise<void>;
   /** Waits until every process of the component is healthy; throws with the reason otherwise. */

@@ -1,5 +1,5 @@
 import type { Progress } from '../../lib/index.js';
-import type { DeploySpec, ReleaseTarget } from '../release-target.js';
+import { DeployNotStartedError, type DeploySpec, type ReleaseTarget } from '../release-target.js';
 import {
   deployedRelease,
   nextRevision,
@@ -15,6 +15,8 @@ export const LOG_TAIL_LINES = 30;
 
 export interface ReleaseFailure {
   reason: string;
+  /** The deploy failed before it changed anything: the previous revision still runs. */
+  nothingChanged?: boolean;
   logTail: { process: string; text: string };
 }
 
@@ -60,8 +62,11 @@ export async function applyRelease(
       step.done(detail);
     } catch (err) {
       step.fail(firstLine(err));
+      const notStarted = err instanceof DeployNotStartedError;
+      const help = notStarted && err.help ? ` (${err.help})` : '';
       failure = {
-        reason: `${label} failed: ${firstLine(err)}`,
+        reason: `${label} failed: ${firstLine(err)}${help}`,
+        ...(notStarted ? { nothingChanged: true } : {}),
         logTail: await target.logTail(component, LOG_TAIL_LINES),
       };
     }
@@ -117,6 +122,12 @@ export async function applyWithRollback(
   const previous = deployedRelease(await target.history(component));
   const attempt = await applyRelease(target, component, spec, opts, progress);
   if (!attempt.failure || !previous) return attempt;
+  if (attempt.failure.nothingChanged) {
+    progress.line(
+      `  ${component}: revision ${attempt.release.revision} failed before changing anything; revision ${previous.revision} still runs`,
+    );
+    return attempt;
+  }
   progress.line(
     `  ${component}: revision ${attempt.release.revision} failed; rolling back to revision ${previous.revision}`,
   );

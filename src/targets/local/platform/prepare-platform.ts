@@ -25,10 +25,9 @@ export interface PreparedPlatform {
 }
 
 /**
- * Everything a deploy of `values` needs before a process starts: installs what is missing
- * (each step shown through `step`; a failure is recorded for `diagnose`), writes every
- * component's configuration and the supervisor's metrics settings, and builds the process specs.
- * `up`, upgrade, rollback and scale all go through here, so they cannot configure differently.
+ * Everything a deploy of `values` needs before a process starts: `installPlatform`, then
+ * `configurePlatform`. `up`, upgrade, rollback and scale all go through here, so they cannot
+ * configure differently.
  */
 export async function preparePlatform(input: {
   values: LakehouseValues;
@@ -36,22 +35,47 @@ export async function preparePlatform(input: {
   stateDir: string;
   step: (label: string) => Step;
 }): Promise<PreparedPlatform> {
-  const { values, env, stateDir } = input;
+  const installed = await installPlatform(input);
+  return configurePlatform({ ...input, installed });
+}
+
+/**
+ * Installs what `values` needs that is missing, each install shown through `step`; a failure is
+ * recorded for `diagnose`. Changes nothing a running platform uses.
+ */
+export async function installPlatform(input: {
+  values: LakehouseValues;
+  stateDir: string;
+  step: (label: string) => Step;
+}): Promise<InstalledComponents> {
   const installed: InstalledComponents = {
     node: process.execPath,
     lakehouseBin: join(repoRoot, 'bin', 'lakehouse.js'),
   };
-  for (const install of installSteps(values, installed)) {
+  for (const install of installSteps(input.values, installed)) {
     const shown = input.step(`Install ${install.label}`);
     try {
-      await runInstallStep(stateDir, install, (line) => shown.update(line));
+      await runInstallStep(input.stateDir, install, (line) => shown.update(line));
       shown.done();
     } catch (err) {
       shown.fail((err as Error).message.split('\n')[0] ?? 'failed');
       throw err;
     }
   }
+  return installed;
+}
 
+/**
+ * Writes every component's configuration and the supervisor's metrics settings for `values`, and
+ * builds the process specs (nothing is started).
+ */
+export async function configurePlatform(input: {
+  values: LakehouseValues;
+  env: string;
+  stateDir: string;
+  installed: InstalledComponents;
+}): Promise<PreparedPlatform> {
+  const { values, env, stateDir, installed } = input;
   const secrets = await ensureSecrets(stateDir);
   const layout = platformLayout(stateDir);
   if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);

@@ -19,6 +19,7 @@ import {
   type Release,
   type ReleaseTarget,
   type Verification,
+  DeployNotStartedError,
 } from '../../../ops/index.js';
 import type { ProcessSpec } from '../process-spec.js';
 import { ensureSecrets } from '../secrets.js';
@@ -37,7 +38,8 @@ import { ensureBucket } from '../platform/bucket.js';
 import { TRINO_COORDINATOR, platformLayout, trinoWorker } from '../platform/layout.js';
 import { airflowProcessEnv, airflowTrinoConnUri } from '../platform/specs.js';
 import { checkPorts, HEALTH_TIMEOUT_MS, waitForTrino } from '../platform/up.js';
-import { baseEnv, preparePlatform } from '../platform/prepare-platform.js';
+import { baseEnv, configurePlatform, installPlatform } from '../platform/prepare-platform.js';
+import type { InstalledComponents } from '../platform/specs.js';
 import { readAllHistories, readHistory, readPaused, writeHistory, writePaused } from './store.js';
 import { verifyComponent } from './verify.js';
 
@@ -107,17 +109,50 @@ export class LocalReleaseTarget implements ReleaseTarget {
     });
   }
 
-  /** Installs, writes every config file and builds the process specs for `values`. */
-  private prepare(values: LakehouseValues, onProgress: (d: string) => void) {
-    // The release's steps are one line each: installs show as its detail.
-    const step = (label: string): Step => ({
+  /** The release's steps are one line each: installs show as its detail. */
+  private static detailSteps(onProgress: (d: string) => void): (label: string) => Step {
+    return (label) => ({
       update: (d) => onProgress(`${label}: ${d}`),
       done: () => onProgress(label),
       info: (m) => onProgress(`${label}: ${m}`),
       warn: (m) => onProgress(`${label}: ${m}`),
       fail: (m) => onProgress(`${label}: ${m}`),
     });
-    return preparePlatform({ values, env: this.opts.env, stateDir: this.stateDir, step });
+  }
+
+  /**
+   * What must hold before a deploy changes anything: the ports of `values` free (or ours) and
+   * every runtime installed. A failure here is a DeployNotStartedError: nothing was changed.
+   */
+  private async preflight(
+    values: LakehouseValues,
+    client: SupervisorClient,
+    onProgress: (d: string) => void,
+  ): Promise<InstalledComponents> {
+    try {
+      await checkPorts(values, await client.status(), (await client.info()).metricsPort);
+      return await installPlatform({
+        values,
+        stateDir: this.stateDir,
+        step: LocalReleaseTarget.detailSteps(onProgress),
+      });
+    } catch (err) {
+      const help = (err as { help?: unknown }).help;
+      throw new DeployNotStartedError(
+        (err as Error).message,
+        typeof help === 'string' ? help : undefined,
+      );
+    }
+  }
+
+  /** Installs (preflight), writes every config file and builds the process specs. */
+  private async prepare(
+    values: LakehouseValues,
+    client: SupervisorClient,
+    onProgress: (d: string) => void,
+  ) {
+    const installed = await this.preflight(values, client, onProgress);
+    return configurePlatform({ values, env: this.opts.env, stateDir: this.stateDir, installed });
   }
 
   /** desired.json with the component's processes replaced by `mine`; the others untouched. */
@@ -132,8 +167,8 @@ export class LocalReleaseTarget implements ReleaseTarget {
 
   async deploy(component: Component, spec: DeploySpec, onProgress: (d: string) => void) {
     const values = this.valuesWith(component, spec);
-    const { specs, installed } = await this.prepare(values, onProgress);
     const client = await this.client();
+    const { specs, installed } = await this.prepare(values, client, onProgress);
     const mine = specs.get(component) ?? [];
     const airflow = installed.airflow;
     if (component === 'airflow' && airflow) {
@@ -148,7 +183,6 @@ export class LocalReleaseTarget implements ReleaseTarget {
         trinoConnUri: airflowTrinoConnUri(values),
       });
     }
-    await checkPorts(values, await client.status(), (await client.info()).metricsPort);
     const before = this.writeComponentSpecs(component, mine);
     const applied = await client.apply();
     // Config files may have changed under an unchanged spec, and paused processes are skipped by
@@ -253,13 +287,13 @@ export class LocalReleaseTarget implements ReleaseTarget {
     );
 
     const prepare = progress.step(`Configure Trino for ${target} workers`);
+    let specs: Map<Component, ProcessSpec[]>;
     try {
-      await checkPorts(values, await client.status(), (await client.info()).metricsPort);
+      ({ specs } = await this.prepare(values, client, (d) => prepare.update(d)));
     } catch (err) {
-      prepare.fail((err as Error).message);
+      prepare.fail((err as Error).message.split('\n')[0] ?? 'failed');
       throw err;
     }
-    const { specs } = await this.prepare(values, (d) => prepare.update(d));
     const mine = specs.get('trino') ?? [];
     this.writeComponentSpecs('trino', mine);
     const applied = await client.apply();
