@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadValues } from '../platform/config/index.js';
-import { UserError } from './errors.js';
+import { UserError } from '../lib/index.js';
 import { collect } from './options.js';
 
 interface AlertsFlags {

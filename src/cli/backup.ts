@@ -1,10 +1,9 @@
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { formatSize } from '../lib/index.js';
+import { formatSize, UserError } from '../lib/index.js';
 import { durationSeconds, loadValues } from '../platform/config/index.js';
 import { stateDir } from '../platform/paths.js';
-import { UserError } from './errors.js';
 import { type EnvFlags, outputOption, withEnvOptions } from './options.js';
 import { createProgress } from './progress.js';
 

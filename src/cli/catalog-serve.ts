@@ -5,7 +5,7 @@ import {
   type Warehouse,
 } from '../catalog/index.js';
 import { defaultCatalogDb, defaultWarehouse, type ServeFlags } from './catalog.js';
-import { UserError } from './errors.js';
+import { UserError } from '../lib/index.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 

@@ -3,7 +3,7 @@ import { access, constants, statfs } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { isPortInUse, isUdpPortInUse } from '../lib/index.js';
+import { isPortInUse, isUdpPortInUse, UserError } from '../lib/index.js';
 import {
   ConfigError,
   configuredPorts,
@@ -25,7 +25,7 @@ import {
   PROMETHEUS_BINARY,
   PROMTOOL_BINARY,
 } from '../targets/local/observability/index.js';
-import { ExitError, UserError } from './errors.js';
+import { ExitError } from './errors.js';
 
 interface CheckFlags {
   env: string;

@@ -9,7 +9,8 @@ import type {
   AirflowTaskInstance,
 } from '../targets/local/airflow/client.js';
 import { renderTable } from '../targets/local/trino/index.js';
-import { ExitError, UserError } from './errors.js';
+import { UserError } from '../lib/index.js';
+import { ExitError } from './errors.js';
 
 /** Lines of a failed task's log shown by `trigger --wait`. */
 export const LOG_TAIL_LINES = 30;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { ExitError, UserError } from './errors.js';
+import { UserError } from '../lib/index.js';
+import { ExitError } from './errors.js';
 import { registerAlertsCommand } from './alerts.js';
 import { registerBackupCommands } from './backup.js';
 import { registerCatalogCommands } from './catalog.js';

@@ -12,7 +12,8 @@ import {
   type ReleaseTarget,
 } from '../ops/index.js';
 import type { Progress } from '../lib/index.js';
-import { ExitError, UserError } from './errors.js';
+import { UserError } from '../lib/index.js';
+import { ExitError } from './errors.js';
 import { createProgress } from './progress.js';
 import { type EnvFlags, withEnvOptions, outputOption } from './options.js';
 

@@ -1,7 +1,6 @@
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../../cli/errors.js';
-import { formatSize, type Progress } from '../../lib/index.js';
+import { formatSize, type Progress, UserError } from '../../lib/index.js';
 import { encryptSecret } from './crypto.js';
 import { checkBackupDir, hashFile } from './files.js';
 import {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../../cli/errors.js';
-import { formatSize, type Progress } from '../../lib/index.js';
+import { formatSize, type Progress, UserError } from '../../lib/index.js';
 import { decryptSecret, DecryptError } from './crypto.js';
 import { checkBackupDir } from './files.js';
 import { BACKUP_PATHS, objectKeyOf, type BackupManifest } from './manifest.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { run } from '../install/run.js';
-import { UserError } from '../../../cli/errors.js';
+import { UserError } from '../../../lib/index.js';
 import type { AirflowPaths } from './config.js';
 
 /**

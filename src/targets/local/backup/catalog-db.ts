@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { UserError } from '../../../cli/errors.js';
+import { UserError } from '../../../lib/index.js';
 
 /** The file of a `sqlite:` catalog database URL; postgres is refused with a clear message. */
 export function sqliteCatalogPath(url: string): string {

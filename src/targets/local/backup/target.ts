@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
-import { UserError } from '../../../cli/errors.js';
+import { UserError } from '../../../lib/index.js';
 import type { Progress } from '../../../lib/index.js';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import { repoRoot } from '../../../platform/paths.js';

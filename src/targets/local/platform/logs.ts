@@ -1,5 +1,5 @@
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
-import { UserError } from '../../../cli/errors.js';
+import { UserError } from '../../../lib/index.js';
 import { readLogTail, supervisorPaths } from '../supervisor/index.js';
 
 /** `trino` means its coordinator, `catalog` the catalog: the names the runbook uses. */

@@ -29,7 +29,7 @@ import { renderTrinoNode, writeTrinoFiles, type TrinoCatalog } from '../trino/in
 import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
 import { airflowDagsFolder, type InstalledComponents } from './specs.js';
 import { airflowPaths, writeAdminCredentials } from '../airflow/index.js';
-import { UserError } from '../../../cli/errors.js';
+import { UserError } from '../../../lib/index.js';
 import { mkdir } from 'node:fs/promises';
 
 /** One install step `up` shows as a line of its own. */

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadValues, type LakehouseValues } from '../../../platform/config/index.js';
 import { deployedValues } from '../releases/store.js';
-import { UserError } from '../../../cli/errors.js';
+import { UserError } from '../../../lib/index.js';
 import type { Progress } from '../../../lib/index.js';
 import { COMPONENT_ORDER, type ComponentName, type ProcessStatus } from '../process-spec.js';
 import { ensureSecrets } from '../secrets.js';

@@ -4,7 +4,7 @@ import {
   loadValues,
   type LakehouseValues,
 } from '../../../platform/config/index.js';
-import { isPortInUse, isUdpPortInUse } from '../../../lib/index.js';
+import { isPortInUse, isUdpPortInUse, UserError } from '../../../lib/index.js';
 import {
   COMPONENT_ORDER,
   type ComponentName,
@@ -29,7 +29,6 @@ import { clearInstallFailures } from './install-failures.js';
 import { baseEnv, preparePlatform } from './prepare-platform.js';
 import { airflowProcessEnv, airflowTrinoConnUri } from './specs.js';
 import { airflowPaths, prepareAirflowDatabase } from '../airflow/index.js';
-import { UserError } from '../../../cli/errors.js';
 import { driftHint, effectiveValues, installRelease, isEnabled } from '../../../ops/index.js';
 // The store itself, not the releases index: that one's target imports this module.
 import { readAllHistories, readPaused, writeHistory } from '../releases/store.js';

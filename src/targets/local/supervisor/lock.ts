@@ -4,7 +4,7 @@
  */
 import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../../cli/errors.js';
+import { UserError } from '../../../lib/index.js';
 import { isRunning, processStartTime } from './os-process.js';
 
 export interface LockHolder {

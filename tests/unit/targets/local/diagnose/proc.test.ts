@@ -8,7 +8,7 @@ import {
   xmxBytes,
 } from '../../../../../src/targets/local/diagnose/index.js';
 import { resolveRestartTarget } from '../../../../../src/targets/local/platform/index.js';
-import { UserError } from '../../../../../src/cli/errors.js';
+import { UserError } from '../../../../../src/lib/index.js';
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 0100007F:1FF5 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2735004 1 0000000000000000 100 0 0 10 0
