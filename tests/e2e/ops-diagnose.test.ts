@@ -167,6 +167,13 @@ describe('lakehouse diagnose', () => {
     expect(d.exitCode).toBe(0);
     const text = await p.run(['diagnose', '-f', p.valuesFile]);
     expect(text.code).toBe(0);
+    // A scope may be a component, its alias or a process; anything else is named.
+    expect((await p.run(['diagnose', 'catalog', '-f', p.valuesFile])).code).toBe(0);
+    expect((await p.run(['diagnose', 'trino-worker-1', '-f', p.valuesFile])).code).toBe(0);
+    const unknown = await p.run(['diagnose', 'trinoo', '-f', p.valuesFile]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown component or process "trinoo"');
+    expect(unknown.stderr).toContain('trino-worker-1');
   });
 
   it('Pending: heaps larger than the memory available (from a -f overlay)', async () => {

@@ -53,9 +53,12 @@ export function recordOutcome(
  * The revision `lakehouse rollback <component> [<revision>]` returns to: the given one, or the
  * last revision before the deployed one that was deployed successfully (not failed).
  */
-export function rollbackTarget(history: readonly Release[], revision?: number): Release {
+export function rollbackTarget(
+  component: Component,
+  history: readonly Release[],
+  revision?: number,
+): Release {
   const current = deployedRelease(history);
-  const component = history[0]?.component ?? 'component';
   if (!current) {
     throw new ReleaseError(
       `${component} has no deployed release`,

@@ -43,7 +43,7 @@ export async function planRollback(
   revision?: number,
 ): Promise<RollbackPlan> {
   const history = await target.history(component);
-  const to = rollbackTarget(history, revision);
+  const to = rollbackTarget(component, history, revision);
   const from = deployedRelease(history) as Release; // rollbackTarget checked there is one
   return { component, from, to, changes: diffSettings(from.settings, to.settings) };
 }

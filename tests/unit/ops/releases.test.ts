@@ -109,27 +109,27 @@ describe('rollback target', () => {
   ];
 
   it('defaults to the last good revision before the deployed one, skipping failed ones', () => {
-    expect(rollbackTarget(history).revision).toBe(2);
+    expect(rollbackTarget('trino', history).revision).toBe(2);
   });
 
   it('takes a given revision', () => {
-    expect(rollbackTarget(history, 1).revision).toBe(1);
+    expect(rollbackTarget('trino', history, 1).revision).toBe(1);
   });
 
   it('refuses a failed, the deployed or an unknown revision, listing the good ones', () => {
-    expect(() => rollbackTarget(history, 3)).toThrow(/revision 3 of trino failed/);
-    expect(() => rollbackTarget(history, 4)).toThrow(/is the deployed one/);
-    expect(() => rollbackTarget(history, 9)).toThrow(ReleaseError);
+    expect(() => rollbackTarget('trino', history, 3)).toThrow(/revision 3 of trino failed/);
+    expect(() => rollbackTarget('trino', history, 4)).toThrow(/is the deployed one/);
+    expect(() => rollbackTarget('trino', history, 9)).toThrow(ReleaseError);
     try {
-      rollbackTarget(history, 9);
+      rollbackTarget('trino', history, 9);
     } catch (err) {
       expect((err as ReleaseError).help).toContain('1, 2');
     }
   });
 
   it('refuses without a deployed or an earlier revision', () => {
-    expect(() => rollbackTarget([])).toThrow(/no deployed release/);
-    expect(() => rollbackTarget([release({ revision: 1, status: 'deployed' })])).toThrow(
+    expect(() => rollbackTarget('trino', [])).toThrow('trino has no deployed release');
+    expect(() => rollbackTarget('trino', [release({ revision: 1, status: 'deployed' })])).toThrow(
       /no revision before 1/,
     );
   });

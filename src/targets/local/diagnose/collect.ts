@@ -22,13 +22,14 @@ import type {
   Probes,
   ProcessEvidence,
 } from '../../../ops/diagnose/index.js';
+import { UserError } from '../../../lib/index.js';
 import { cacheRoot, goBinaryPath } from '../install/index.js';
 import { trinoCacheDir } from '../install/trino.js';
 import { ALERTMANAGER_BINARY, PROMETHEUS_BINARY } from '../observability/index.js';
 import { platformLayout, TRINO_COORDINATOR, trinoWorker } from '../platform/layout.js';
 import { readInstallFailures } from '../platform/install-failures.js';
 import { statusLocal } from '../platform/status.js';
-import type { ProcessStatus } from '../process-spec.js';
+import { COMPONENT_ORDER, type ProcessStatus } from '../process-spec.js';
 import { secretsFile, ensureSecrets } from '../secrets.js';
 import {
   readDesiredSpecs,
@@ -55,6 +56,16 @@ const ALIASES: Record<string, string> = {
   catalog: 'iceberg-catalog',
   iceberg_catalog: 'iceberg-catalog',
 };
+
+/** Refuses a scope that names neither a component nor a process of the platform. */
+function checkScope(scope: string, processes: readonly { name: string }[]): void {
+  const known: readonly string[] = COMPONENT_ORDER;
+  if (known.includes(scope) || processes.some((p) => p.name === scope)) return;
+  throw new UserError(
+    `unknown component or process "${scope}"`,
+    `components: ${COMPONENT_ORDER.join(', ')} (or catalog); processes: ${processes.map((p) => p.name).join(', ')}`,
+  );
+}
 
 /** A database URL with its password hidden (settings are printed). */
 export function redactUrl(url: string): string {
@@ -83,6 +94,7 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
       if (!(err instanceof SupervisorUnavailableError)) throw err;
     }
     const processes = live ? this.liveProcesses(live) : await this.expectedProcesses();
+    if (scope !== undefined) checkScope(scope, processes);
     await this.addHealthDetail(processes);
     const scopeComponent = scope
       ? (processes.find((p) => p.name === scope)?.component ?? scope)
