@@ -9,6 +9,12 @@ import type { CatalogStore } from './types.js';
 export * from './types.js';
 export { SqliteCatalogStore } from './sqlite.js';
 export { redactUrl } from './sql/common.js';
+export {
+  exportPostgresCatalog,
+  importPostgresCatalog,
+  postgresCatalogHasData,
+  type CatalogRowCounts,
+} from './postgres-copy.js';
 
 const URL_HELP =
   'expected sqlite:<path>, sqlite::memory:, or postgres://user[:password]@host[:port]/database';

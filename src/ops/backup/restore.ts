@@ -92,10 +92,8 @@ export async function runRestore(
     mismatches.push(
       `warehouse ${manifest.source.warehouse} (here: ${identity.warehouse}, icebergCatalog.warehouse)`,
     );
-  if (manifest.source.catalogDatabase !== identity.catalogDatabase)
-    mismatches.push(
-      `a ${manifest.source.catalogDatabase} catalog database (here: ${identity.catalogDatabase}, icebergCatalog.database)`,
-    );
+  // The catalog database is not compared: a snapshot is a SQLite catalog database whatever the
+  // source, and restores into either kind (a way to move from SQLite to PostgreSQL).
   if (mismatches.length > 0) {
     throw new UserError(
       `the backup was taken with ${mismatches.join('; ')}: its tables' locations would not resolve here`,

@@ -29,7 +29,7 @@ import { tablesInSnapshot } from '../../../src/targets/local/backup/catalog-refs
 import {
   restoreSqlite,
   snapshotSqlite,
-  sqliteCatalogPath,
+  catalogDatabaseOf,
 } from '../../../src/targets/local/backup/catalog-db.js';
 
 let dir: string;
@@ -135,12 +135,15 @@ describe('the catalog database snapshot', () => {
     back.close();
   });
 
-  it('refuses a missing database and a postgres URL with a clear message', async () => {
+  it('refuses a missing database; tells a PostgreSQL URL from a SQLite path', async () => {
     await expect(snapshotSqlite(join(dir, 'none.db'), join(dir, 'x.db'))).rejects.toThrow(
       /does not exist/,
     );
-    expect(() => sqliteCatalogPath('postgres://u@h/db')).toThrow(/not supported yet/);
-    expect(sqliteCatalogPath('sqlite:/abs/c.db')).toBe('/abs/c.db');
+    expect(catalogDatabaseOf('postgres://u@h/db')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h/db',
+    });
+    expect(catalogDatabaseOf('sqlite:/abs/c.db')).toEqual({ kind: 'sqlite', path: '/abs/c.db' });
   });
 });
 

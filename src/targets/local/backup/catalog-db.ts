@@ -3,17 +3,15 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../../../lib/index.js';
 
-/** The file of a `sqlite:` catalog database URL; postgres is refused with a clear message. */
-export function sqliteCatalogPath(url: string): string {
-  if (!url.startsWith('sqlite:')) {
-    throw new UserError(
-      'backup and restore of a PostgreSQL catalog database (icebergCatalog.database: postgres://…) are not supported yet',
-      'back it up with pg_dump meanwhile; the objects and config need the SQLite default for now',
-    );
-  }
+/** Where the catalog database lives: a SQLite file, or a PostgreSQL database by URL. */
+export type CatalogDatabase = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** The catalog database of a `sqlite:<path>` or `postgres://…` URL. */
+export function catalogDatabaseOf(url: string): CatalogDatabase {
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
   let path = url.slice('sqlite:'.length);
   if (path.startsWith('//')) path = path.slice(2);
-  return resolve(path);
+  return { kind: 'sqlite', path: resolve(path) };
 }
 
 /**

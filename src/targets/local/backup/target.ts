@@ -15,8 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
-import { UserError } from '../../../lib/index.js';
-import type { Progress } from '../../../lib/index.js';
+import { UserError, type Progress } from '../../../lib/index.js';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import { repoRoot } from '../../../platform/paths.js';
 import type {
@@ -39,7 +38,13 @@ import {
 } from '../supervisor/index.js';
 import { loadAllTables } from './catalog-api.js';
 import { tablesInSnapshot } from './catalog-refs.js';
-import { restoreSqlite, snapshotSqlite, sqliteCatalogPath } from './catalog-db.js';
+import { catalogDatabaseOf, restoreSqlite, snapshotSqlite } from './catalog-db.js';
+import {
+  exportPostgresCatalog,
+  importPostgresCatalog,
+  postgresCatalogHasData,
+  redactUrl,
+} from '../../../catalog/store/index.js';
 import { exportBucket, importBucket, listObjects, objectExists, s3ClientFor } from './objects.js';
 
 export interface LocalBackupTargetOptions {
@@ -125,8 +130,8 @@ export class LocalBackupTarget implements BackupTarget {
     return this.s3Client;
   }
 
-  private catalogDbPath(): string {
-    return sqliteCatalogPath(catalogDatabaseUrl(this.values, this.layout));
+  private catalogDb() {
+    return catalogDatabaseOf(catalogDatabaseUrl(this.values, this.layout));
   }
 
   async identity(): Promise<PlatformIdentity> {
@@ -169,7 +174,10 @@ export class LocalBackupTarget implements BackupTarget {
   }
 
   async snapshotCatalog(toFile: string): Promise<{ format: 'sqlite' }> {
-    await snapshotSqlite(this.catalogDbPath(), toFile);
+    const db = this.catalogDb();
+    // PostgreSQL's rows are copied into a SQLite catalog database of the same schema.
+    if (db.kind === 'postgres') await exportPostgresCatalog(db.url, toFile);
+    else await snapshotSqlite(db.path, toFile);
     return { format: 'sqlite' };
   }
 
@@ -229,9 +237,11 @@ export class LocalBackupTarget implements BackupTarget {
   /** Platform data under the state directory; installs, logs and Trino's scratch are not data. */
   private dataPaths(): { what: string; path: string; dir: boolean }[] {
     const s = this.opts.stateDir;
+    const db = this.catalogDb();
     return [
       { what: 'object storage data', path: this.layout.minioData, dir: true },
-      { what: 'catalog database', path: this.catalogDbPath(), dir: false },
+      // A PostgreSQL catalog is not under the state directory: restore replaces its rows.
+      ...(db.kind === 'sqlite' ? [{ what: 'catalog database', path: db.path, dir: false }] : []),
       { what: 'credentials', path: secretsFile(s), dir: false },
       { what: 'Airflow database', path: airflowPaths(s).home, dir: true },
       { what: 'release history', path: join(s, RELEASES_DIR), dir: true },
@@ -242,6 +252,10 @@ export class LocalBackupTarget implements BackupTarget {
     const out: string[] = [];
     for (const d of this.dataPaths()) {
       if (d.dir ? await nonEmptyDir(d.path) : await exists(d.path)) out.push(d.what);
+    }
+    const db = this.catalogDb();
+    if (db.kind === 'postgres' && (await postgresCatalogHasData(db.url))) {
+      out.push(`catalog database (PostgreSQL ${redactUrl(db.url)})`);
     }
     return out;
   }
@@ -281,7 +295,9 @@ export class LocalBackupTarget implements BackupTarget {
   }
 
   async restoreCatalog(fromFile: string): Promise<void> {
-    await restoreSqlite(fromFile, this.catalogDbPath());
+    const db = this.catalogDb();
+    if (db.kind === 'postgres') await importPostgresCatalog(fromFile, db.url);
+    else await restoreSqlite(fromFile, db.path);
   }
 
   async startStorage(progress: Progress): Promise<void> {

@@ -1,0 +1,190 @@
+/**
+ * A PostgreSQL catalog database copied to and from a SQLite file of the same schema: how a
+ * backup holds a PostgreSQL catalog. The copy is logical (rows, not pages), so it does not
+ * depend on pg_dump being installed in the server's version, and a backup of either kind
+ * restores into either kind.
+ */
+import { rm } from 'node:fs/promises';
+import Database from 'better-sqlite3';
+import type pg from 'pg';
+import { redactUrl } from './sql/common.js';
+import { LATEST_SCHEMA_VERSION } from './sql/migrations.js';
+import { SqliteCatalogStore } from './sqlite.js';
+
+/** The catalog's tables and columns (sql/migrations.ts), parents before the rows that refer to them. */
+const TABLES = [
+  {
+    name: 'namespaces',
+    columns: ['warehouse', 'path', 'parent', 'depth', 'properties', 'created_at', 'updated_at'],
+    order: 'warehouse, path',
+  },
+  {
+    name: 'objects',
+    columns: [
+      'warehouse',
+      'namespace',
+      'name',
+      'kind',
+      'metadata_location',
+      'metadata_json',
+      'version',
+      'created_at',
+      'updated_at',
+    ],
+    order: 'warehouse, namespace, name',
+  },
+  { name: 'idempotency_keys', columns: ['key', 'status', 'body', 'created_at'], order: 'key' },
+] as const;
+
+/** Integer columns: pg returns BIGINT as a string (it may exceed 2^53; epoch millis do not). */
+const INTEGER_COLUMNS = new Set(['depth', 'created_at', 'updated_at', 'version', 'status']);
+
+export type CatalogRowCounts = Record<(typeof TABLES)[number]['name'], number>;
+
+/** Rows per INSERT when writing into PostgreSQL (9 columns × 500 stays far below 65535 params). */
+const BATCH = 500;
+
+async function connect(url: string): Promise<pg.Client> {
+  // Loaded here, not at the top: a SQLite deployment never loads the pg driver.
+  const { default: driver } = await import('pg');
+  const client = new driver.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw new Error(
+      `cannot connect to the catalog database ${redactUrl(url)}: ${(err as Error).message}`,
+    );
+  }
+  return client;
+}
+
+async function schemaVersion(client: pg.Client, url: string): Promise<number> {
+  const exists = await client.query<{ t: string | null }>(
+    "SELECT to_regclass('schema_version')::text AS t",
+  );
+  if (!exists.rows[0]?.t) return 0;
+  const r = await client.query<{ v: number | null }>(
+    'SELECT max(version) AS v FROM schema_version',
+  );
+  const version = r.rows[0]?.v ?? 0;
+  if (version !== LATEST_SCHEMA_VERSION) {
+    throw new Error(
+      `the catalog database ${redactUrl(url)} has schema version ${version}, this build copies version ${LATEST_SCHEMA_VERSION}: start the catalog of this build once (lakehouse up) so it migrates the database`,
+    );
+  }
+  return version;
+}
+
+/**
+ * Writes every row of the PostgreSQL catalog database at `url` into a new SQLite catalog
+ * database `toFile`, read in one REPEATABLE READ transaction: one consistent state of all
+ * tables while the catalog keeps committing.
+ */
+export async function exportPostgresCatalog(
+  url: string,
+  toFile: string,
+): Promise<CatalogRowCounts> {
+  const client = await connect(url);
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    if ((await schemaVersion(client, url)) === 0) {
+      throw new Error(
+        `the catalog database ${redactUrl(url)} has no catalog tables: start the catalog once (lakehouse up)`,
+      );
+    }
+    // The target gets its schema the way every SQLite catalog does.
+    await rm(toFile, { force: true });
+    await SqliteCatalogStore.open(toFile).close();
+    const db = new Database(toFile);
+    // One self-contained file, like the online backup of a SQLite catalog.
+    db.pragma('journal_mode = DELETE');
+    try {
+      const counts = {} as CatalogRowCounts;
+      for (const table of TABLES) {
+        const cols = table.columns.join(', ');
+        const rows = await client.query<Record<string, unknown>>(
+          `SELECT ${cols} FROM ${table.name} ORDER BY ${table.order}`,
+        );
+        const insert = db.prepare(
+          `INSERT INTO ${table.name} (${cols}) VALUES (${table.columns.map(() => '?').join(', ')})`,
+        );
+        db.transaction(() => {
+          for (const row of rows.rows) {
+            insert.run(
+              table.columns.map((c) => (INTEGER_COLUMNS.has(c) ? Number(row[c]) : row[c])),
+            );
+          }
+        })();
+        counts[table.name] = rows.rows.length;
+      }
+      return counts;
+    } finally {
+      db.close();
+    }
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces every row of the PostgreSQL catalog database at `url` with the rows of the SQLite
+ * catalog database `fromFile`, in one transaction: a failure leaves the database as it was.
+ * Creates the catalog's tables first when the database has none.
+ */
+export async function importPostgresCatalog(
+  fromFile: string,
+  url: string,
+): Promise<CatalogRowCounts> {
+  // Opening the store creates or migrates the schema (and says clearly when it cannot connect).
+  const { PostgresCatalogStore } = await import('./postgres.js');
+  await (await PostgresCatalogStore.open(url)).close();
+  const source = new Database(fromFile, { readonly: true, fileMustExist: true });
+  const client = await connect(url);
+  try {
+    await client.query('BEGIN');
+    await schemaVersion(client, url);
+    for (const table of [...TABLES].reverse()) await client.query(`DELETE FROM ${table.name}`);
+    const counts = {} as CatalogRowCounts;
+    for (const table of TABLES) {
+      const cols = table.columns.join(', ');
+      const rows = source
+        .prepare(`SELECT ${cols} FROM ${table.name} ORDER BY ${table.order}`)
+        .raw()
+        .all() as unknown[][];
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const batch = rows.slice(i, i + BATCH);
+        const width = table.columns.length;
+        const values = batch
+          .map((_, r) => `(${table.columns.map((_c, c) => `$${r * width + c + 1}`).join(', ')})`)
+          .join(', ');
+        await client.query(`INSERT INTO ${table.name} (${cols}) VALUES ${values}`, batch.flat());
+      }
+      counts[table.name] = rows.length;
+    }
+    await client.query('COMMIT');
+    return counts;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    source.close();
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Whether the PostgreSQL catalog database at `url` holds any namespace (restore asks first). */
+export async function postgresCatalogHasData(url: string): Promise<boolean> {
+  const client = await connect(url);
+  try {
+    const exists = await client.query<{ t: string | null }>(
+      "SELECT to_regclass('namespaces')::text AS t",
+    );
+    if (!exists.rows[0]?.t) return false;
+    const r = await client.query<{ n: string }>('SELECT count(*) AS n FROM namespaces');
+    return Number(r.rows[0]?.n ?? 0) > 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
