@@ -3,9 +3,10 @@
  * Trino, data quality passing and then failing on a corrupted row, and table maintenance expiring
  * snapshots per the environment's retention. Driven through `lakehouse` as an operator would.
  */
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repo, runLakehouse, type CliRun } from '../support/cli.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -162,5 +163,35 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
     // The data is intact: the duplicate row of the previous test included.
     const [source] = await sqlJson('SELECT count(*) + 1 AS n FROM tpch.tiny.orders');
     expect(await rowsOfDate()).toEqual(source);
+  });
+
+  it("backup holds Airflow's database with the runs of these tests", async () => {
+    const dir = join(home, 'backup-with-airflow');
+    const run = await lakehouse(withValues(['backup', '--to', dir]));
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stderr).toContain("✔ Snapshot Airflow's database: sqlite");
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      contents: { workflows?: { path: string } };
+    };
+    expect(manifest.contents.workflows?.path).toBe('airflow/airflow.db');
+    const db = new Database(join(dir, 'airflow', 'airflow.db'), { readonly: true });
+    try {
+      const runs = db.prepare('SELECT dag_id, state FROM dag_run ORDER BY dag_id').all() as Array<{
+        dag_id: string;
+        state: string;
+      }>;
+      expect(runs.map((r) => r.dag_id)).toEqual(
+        expect.arrayContaining([
+          'lakehouse_ingest',
+          'lakehouse_data_quality',
+          'lakehouse_maintenance',
+        ]),
+      );
+      expect(runs.some((r) => r.dag_id === 'lakehouse_data_quality' && r.state === 'failed')).toBe(
+        true,
+      );
+    } finally {
+      db.close();
+    }
   });
 });

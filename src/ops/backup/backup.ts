@@ -42,6 +42,7 @@ export interface BackupResult {
 const SECRETS_PLAIN = `${BACKUP_PATHS.secrets}/credentials.json`;
 const SECRETS_ENCRYPTED = `${BACKUP_PATHS.secrets}/credentials.json.enc`;
 const CATALOG_SQLITE = `${BACKUP_PATHS.catalog}/catalog.db`;
+const WORKFLOWS_SQLITE = `${BACKUP_PATHS.workflows}/airflow.db`;
 
 function transferDetail(p: TransferProgress): string {
   const total = p.totalObjects === undefined ? '' : ` of ${p.totalObjects}`;
@@ -123,6 +124,17 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
     await hashed(CATALOG_SQLITE);
     catalogStep.done(`${identity.catalogDatabase}, ${formatSize(files[0]?.size ?? 0)}`);
 
+    const workflowsStep = progress.step("Snapshot Airflow's database");
+    await mkdir(join(dir, BACKUP_PATHS.workflows), { recursive: true });
+    const workflows = await target.snapshotWorkflows(join(dir, WORKFLOWS_SQLITE));
+    if (workflows) {
+      await hashed(WORKFLOWS_SQLITE);
+      workflowsStep.done(`sqlite, ${formatSize(files.at(-1)?.size ?? 0)}`);
+    } else {
+      await rm(join(dir, BACKUP_PATHS.workflows), { recursive: true, force: true });
+      workflowsStep.info('none: Airflow has not run on this platform');
+    }
+
     const objectsStep = progress.step(`Copy every object of bucket ${identity.bucket}`);
     let lastUpdate = 0;
     const objects = await target.exportObjects(join(dir, BACKUP_PATHS.objects), (p) => {
@@ -183,6 +195,9 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
         versions: identity.versions,
         contents: {
           catalog: { path: CATALOG_SQLITE, format: catalog.format },
+          ...(workflows
+            ? { workflows: { path: WORKFLOWS_SQLITE, format: 'sqlite' as const } }
+            : {}),
           objects: {
             prefix: `${BACKUP_PATHS.objects}/`,
             count: objects.length,

@@ -13,6 +13,7 @@ export const MANIFEST_VERSION = 1;
 /** Where each part lives inside a backup directory. */
 export const BACKUP_PATHS = {
   catalog: 'catalog',
+  workflows: 'airflow',
   objects: 'objects',
   config: 'config',
   secrets: 'secrets',
@@ -41,6 +42,8 @@ const manifestSchema = z.object({
   versions: z.record(z.string(), z.string()),
   contents: z.object({
     catalog: z.object({ path: z.string(), format: z.enum(['sqlite']) }),
+    /** Airflow's metadata database (run history, connections, variables), when it ran. */
+    workflows: z.object({ path: z.string(), format: z.enum(['sqlite']) }).optional(),
     objects: z.object({ prefix: z.string(), count: z.number().int(), bytes: z.number().int() }),
     config: z.object({ paths: z.array(z.string()) }),
     secrets: z.object({ path: z.string(), encrypted: z.boolean() }),

@@ -171,6 +171,12 @@ export async function runRestore(
     manifest.contents.catalog.format,
   );
   catalogStep.done();
+  const workflows = manifest.contents.workflows;
+  if (workflows) {
+    const step = progress.step("Restore Airflow's database");
+    await target.restoreWorkflows(join(dir, workflows.path));
+    step.done();
+  }
 
   await target.startStorage(progress);
   const objectsStep = progress.step('Write every object back into the bucket');

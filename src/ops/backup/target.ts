@@ -57,6 +57,11 @@ export interface BackupTarget {
   /** A consistent snapshot of the catalog database, written to `toFile`, taken while it runs. */
   snapshotCatalog(toFile: string): Promise<{ format: 'sqlite' }>;
   /**
+   * A consistent snapshot of the workflow scheduler's database (Airflow's runs, connections,
+   * variables) written to `toFile`; false when the platform has none (Airflow never ran).
+   */
+  snapshotWorkflows(toFile: string): Promise<boolean>;
+  /**
    * The tables of a catalog snapshot (written by snapshotCatalog) and the files each needs, so
    * the backup can prove it holds them. Reads the snapshot without changing it.
    */
@@ -82,6 +87,8 @@ export interface BackupTarget {
   /** Puts the backup's configuration (written by exportConfig) back; returns what it restored. */
   restoreConfig(fromDir: string, paths: readonly string[]): Promise<string[]>;
   restoreCatalog(fromFile: string, format: 'sqlite'): Promise<void>;
+  /** Puts a snapshot written by snapshotWorkflows back. */
+  restoreWorkflows(fromFile: string): Promise<void>;
   /** Starts object storage alone, so objects go back before anything serves the catalog. */
   startStorage(progress: Progress): Promise<void>;
   /** Writes every object back from `fromDir` (keys as listed). */

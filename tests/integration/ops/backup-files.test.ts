@@ -133,6 +133,13 @@ describe('the catalog database snapshot', () => {
     expect((back.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(count);
     expect(back.pragma('journal_mode', { simple: true })).toBe('wal');
     back.close();
+
+    // Airflow's database goes back in SQLite's default journal mode, as Airflow runs it.
+    const airflowDb = join(dir, 'restored', 'airflow', 'airflow.db');
+    await restoreSqlite(snapshot, airflowDb, 'delete');
+    const again = new Database(airflowDb, { readonly: true });
+    expect(again.pragma('journal_mode', { simple: true })).toBe('delete');
+    again.close();
   });
 
   it('refuses a missing database; tells a PostgreSQL URL from a SQLite path', async () => {

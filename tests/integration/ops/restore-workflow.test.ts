@@ -39,6 +39,7 @@ const MUTATING = [
   'restoreSecrets',
   'restoreConfig',
   'restoreCatalog',
+  'restoreWorkflows',
   'startStorage',
   'importObjects',
   'startAll',
@@ -70,6 +71,7 @@ function recordingTarget(state: { running?: string[]; existing?: string[]; bucke
     running: async () => state.running ?? [],
     storageReachable: async () => true,
     snapshotCatalog: async () => ({ format: 'sqlite' }),
+    snapshotWorkflows: async () => false,
     tablesInSnapshot: async () => [],
     measureObjects: async () => ({ count: 0, bytes: 0 }),
     exportObjects: async () => [],
@@ -82,6 +84,9 @@ function recordingTarget(state: { running?: string[]; existing?: string[]; bucke
     },
     restoreConfig: record('restoreConfig', []),
     restoreCatalog: record('restoreCatalog', undefined),
+    restoreWorkflows: async (from) => {
+      calls.push(`restoreWorkflows:${from.slice(backup.length + 1)}`);
+    },
     startStorage: record('startStorage', undefined),
     importObjects: async (_from, objects) => {
       calls.push(`importObjects:${objects.map((o) => o.key).join(',')}`);
@@ -99,6 +104,8 @@ beforeAll(async () => {
   backup = join(dir, 'backup');
   mkdirSync(join(backup, 'objects', 'lakehouse', 'demo'), { recursive: true });
   mkdirSync(join(backup, 'catalog'));
+  mkdirSync(join(backup, 'airflow'));
+  writeFileSync(join(backup, 'airflow', 'airflow.db'), 'airflow db');
   mkdirSync(join(backup, 'secrets'));
   writeFileSync(join(backup, 'catalog', 'catalog.db'), 'db');
   writeFileSync(join(backup, 'objects', 'lakehouse', 'demo', 'a.parquet'), 'PAR1');
@@ -119,6 +126,7 @@ beforeAll(async () => {
       versions: {},
       contents: {
         catalog: { path: 'catalog/catalog.db', format: 'sqlite' },
+        workflows: { path: 'airflow/airflow.db', format: 'sqlite' },
         objects: { prefix: 'objects/', count: 1, bytes: 4 },
         config: { paths: [] },
         secrets: { path: 'secrets/credentials.json.enc', encrypted: true },
@@ -141,13 +149,14 @@ const opts = (over: Partial<Parameters<typeof runRestore>[1]> = {}) => ({
 });
 
 describe('restore workflow', () => {
-  it('restores in order: secrets, config, catalog, storage alone, objects, everything, then checks', async () => {
+  it("restores in order: secrets, config, catalog, Airflow's database, storage alone, objects, everything, then checks", async () => {
     const { target, calls } = recordingTarget({});
     const result = await runRestore(target, opts());
     expect(calls).toEqual([
       'restoreSecrets:{"secret":true}',
       'restoreConfig',
       'restoreCatalog',
+      'restoreWorkflows:airflow/airflow.db',
       'startStorage',
       'importObjects:lakehouse/demo/a.parquet',
       'startAll',

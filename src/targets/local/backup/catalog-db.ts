@@ -22,7 +22,7 @@ export async function snapshotSqlite(dbPath: string, toFile: string): Promise<vo
   const exists = await stat(dbPath).catch(() => undefined);
   if (!exists?.isFile()) {
     throw new UserError(
-      `the catalog database ${dbPath} does not exist`,
+      `the database ${dbPath} does not exist`,
       'start the platform once with `lakehouse up`, or check icebergCatalog.database',
     );
   }
@@ -34,20 +34,29 @@ export async function snapshotSqlite(dbPath: string, toFile: string): Promise<vo
   }
 }
 
-/** Puts a snapshot back as the catalog's database (no WAL or shared-memory file left over). */
-export async function restoreSqlite(fromFile: string, dbPath: string): Promise<void> {
+/**
+ * Puts a snapshot back as a database file (no WAL or shared-memory file left over), in WAL mode
+ * as the catalog runs it, or in `journalMode` (Airflow keeps SQLite's default, delete).
+ */
+export async function restoreSqlite(
+  fromFile: string,
+  dbPath: string,
+  journalMode: 'wal' | 'delete' = 'wal',
+): Promise<void> {
   await mkdir(dirname(dbPath), { recursive: true });
   for (const suffix of ['-wal', '-shm', '-journal'])
     await rm(`${dbPath}${suffix}`, { force: true });
   const tmp = `${dbPath}.restore-${process.pid}`;
   await copyFile(fromFile, tmp);
-  // Opening it once checks it is a SQLite database and leaves it in WAL mode, as the catalog runs.
+  // Opening it once checks it is a SQLite database and sets its journal mode.
   const db = new Database(tmp, { fileMustExist: true });
   try {
     const ok = db.pragma('integrity_check', { simple: true });
     if (ok !== 'ok')
-      throw new Error(`the catalog database in the backup fails integrity_check: ${String(ok)}`);
-    db.pragma('journal_mode = WAL');
+      throw new Error(
+        `the database ${fromFile} in the backup fails integrity_check: ${String(ok)}`,
+      );
+    db.pragma(`journal_mode = ${journalMode.toUpperCase()}`);
   } finally {
     db.close();
   }

@@ -181,6 +181,13 @@ export class LocalBackupTarget implements BackupTarget {
     return { format: 'sqlite' };
   }
 
+  async snapshotWorkflows(toFile: string): Promise<boolean> {
+    const db = airflowPaths(this.opts.stateDir).database;
+    if (!(await exists(db))) return false;
+    await snapshotSqlite(db, toFile);
+    return true;
+  }
+
   tablesInSnapshot(snapshotFile: string): Promise<TableCheck[]> {
     return tablesInSnapshot(snapshotFile);
   }
@@ -298,6 +305,12 @@ export class LocalBackupTarget implements BackupTarget {
     const db = this.catalogDb();
     if (db.kind === 'postgres') await importPostgresCatalog(fromFile, db.url);
     else await restoreSqlite(fromFile, db.path);
+  }
+
+  async restoreWorkflows(fromFile: string): Promise<void> {
+    // Airflow runs SQLite in its default journal mode; `up` points trino_default at this
+    // platform's Trino again.
+    await restoreSqlite(fromFile, airflowPaths(this.opts.stateDir).database, 'delete');
   }
 
   async startStorage(progress: Progress): Promise<void> {
