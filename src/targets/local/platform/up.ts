@@ -3,6 +3,7 @@ import {
   configuredPorts,
   loadValues,
   type LakehouseValues,
+  type PortUse,
 } from '../../../platform/config/index.js';
 import { isPortInUse, isUdpPortInUse, UserError } from '../../../lib/index.js';
 import {
@@ -59,15 +60,19 @@ export const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
   airflow: 300_000,
 };
 
-/** Refuses to start a process whose port another program holds, naming the key to change. */
+/**
+ * Refuses to start a process whose port another program holds, naming the key to change. `only`
+ * limits the check to some ports (a deploy of one component checks that component's).
+ */
 export async function checkPorts(
   values: LakehouseValues,
   running: ProcessStatus[],
   supervisorMetricsPort: number | null,
+  only: (use: PortUse) => boolean = () => true,
 ): Promise<void> {
   const ours = new Set(running.filter((p) => p.pid !== null).flatMap((p) => p.ports));
   const alive = new Set(running.filter((p) => p.pid !== null).map((p) => p.name));
-  for (const use of configuredPorts(values)) {
+  for (const use of configuredPorts(values).filter(only)) {
     if (ours.has(use.port)) continue;
     if (use.key === 'observability.supervisorMetrics.port' && use.port === supervisorMetricsPort) {
       continue; // our supervisor serves it

@@ -43,6 +43,15 @@ import type { InstalledComponents } from '../platform/specs.js';
 import { readAllHistories, readHistory, readPaused, writeHistory, writePaused } from './store.js';
 import { verifyComponent } from './verify.js';
 
+/** The values section each component's settings (and ports) live in. */
+const VALUES_SECTION: Record<Component, string> = {
+  observability: 'observability',
+  minio: 'minio',
+  'iceberg-catalog': 'icebergCatalog',
+  trino: 'trino',
+  airflow: 'airflow',
+};
+
 export interface LocalReleaseTargetOptions {
   stateDir: string;
   /** The environment's name (for config that names it, e.g. Prometheus' external labels). */
@@ -125,12 +134,16 @@ export class LocalReleaseTarget implements ReleaseTarget {
    * every runtime installed. A failure here is a DeployNotStartedError: nothing was changed.
    */
   private async preflight(
+    component: Component,
     values: LakehouseValues,
     client: SupervisorClient,
     onProgress: (d: string) => void,
   ): Promise<InstalledComponents> {
     try {
-      await checkPorts(values, await client.status(), (await client.info()).metricsPort);
+      const section = `${VALUES_SECTION[component]}.`;
+      await checkPorts(values, await client.status(), (await client.info()).metricsPort, (use) =>
+        use.key.startsWith(section),
+      );
       return await installPlatform({
         values,
         stateDir: this.stateDir,
@@ -147,11 +160,12 @@ export class LocalReleaseTarget implements ReleaseTarget {
 
   /** Installs (preflight), writes every config file and builds the process specs. */
   private async prepare(
+    component: Component,
     values: LakehouseValues,
     client: SupervisorClient,
     onProgress: (d: string) => void,
   ) {
-    const installed = await this.preflight(values, client, onProgress);
+    const installed = await this.preflight(component, values, client, onProgress);
     return configurePlatform({ values, env: this.opts.env, stateDir: this.stateDir, installed });
   }
 
@@ -168,7 +182,7 @@ export class LocalReleaseTarget implements ReleaseTarget {
   async deploy(component: Component, spec: DeploySpec, onProgress: (d: string) => void) {
     const values = this.valuesWith(component, spec);
     const client = await this.client();
-    const { specs, installed } = await this.prepare(values, client, onProgress);
+    const { specs, installed } = await this.prepare(component, values, client, onProgress);
     const mine = specs.get(component) ?? [];
     const airflow = installed.airflow;
     if (component === 'airflow' && airflow) {
@@ -289,7 +303,7 @@ export class LocalReleaseTarget implements ReleaseTarget {
     const prepare = progress.step(`Configure Trino for ${target} workers`);
     let specs: Map<Component, ProcessSpec[]>;
     try {
-      ({ specs } = await this.prepare(values, client, (d) => prepare.update(d)));
+      ({ specs } = await this.prepare('trino', values, client, (d) => prepare.update(d)));
     } catch (err) {
       prepare.fail((err as Error).message.split('\n')[0] ?? 'failed');
       throw err;
