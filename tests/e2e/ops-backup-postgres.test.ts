@@ -64,7 +64,9 @@ describe('backup and restore with the catalog on PostgreSQL', () => {
     expect(Number(before?.['c'])).toBeGreaterThan(0);
 
     const backupDir = join(work, 'backup');
+    let started = Date.now();
     const backup = await p.runWithValues(['backup', '--to', backupDir]);
+    console.log(`[ops-backup-postgres] backup: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(backup.code, out(backup)).toBe(0);
     expect(backup.stderr).toContain('✔ Snapshot the catalog database: postgres');
     expect(backup.stderr).toContain(
@@ -84,7 +86,11 @@ describe('backup and restore with the catalog on PostgreSQL', () => {
     await admin(server, 'DROP DATABASE catalog');
     await admin(server, 'CREATE DATABASE catalog');
 
+    started = Date.now();
     const restore = await p.runWithValues(['restore', backupDir]);
+    console.log(
+      `[ops-backup-postgres] restore incl. platform start: ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     expect(restore.code, out(restore)).toBe(0);
     expect(restore.stdout).toContain('demo.orders');
     const [after] = await p.sqlJson(CHECK);
