@@ -116,11 +116,14 @@ async function gatherFacts(values: LakehouseValues): Promise<CheckFacts> {
     ? ['go', 'python3', 'mvn', 'tar', 'apt-get']
     : ['kubectl', 'helm', 'git', 'tofu', 'argocd'];
   const dir = stateDir();
-  const [toolFacts, systemJavaMajor, minioCached, observabilityInstalled, diskFreeBytes, busy] =
+  const [toolFacts, systemJavaMajor, goBuilt, observabilityInstalled, diskFreeBytes, busy] =
     await Promise.all([
       Promise.all(toolNames.map(async (t) => [t, await probeTool(t)] as const)),
       local ? probeJavaMajor() : Promise.resolve(undefined),
-      executable(goBinaryPath('minio')),
+      Promise.all([
+        executable(goBinaryPath('minio')),
+        executable(goBinaryPath('statsd_exporter')),
+      ]).then(([minio, statsdExporter]) => ({ minio, statsdExporter })),
       Promise.all(
         [
           PROMETHEUS_BINARY,
@@ -140,7 +143,7 @@ async function gatherFacts(values: LakehouseValues): Promise<CheckFacts> {
     tools,
     systemJavaMajor,
     isRoot: process.getuid?.() === 0,
-    minioCached,
+    goBuilt,
     observabilityInstalled,
     stateDir: dir,
     diskFreeBytes,

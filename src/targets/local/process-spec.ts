@@ -5,6 +5,12 @@
 export type ComponentName = 'observability' | 'minio' | 'iceberg-catalog' | 'trino' | 'airflow';
 
 /** The runbook's order: observability, storage, catalog, query, orchestration. */
+/** Other names the runbook and users give a component: `catalog` for the Iceberg catalog. */
+export const COMPONENT_ALIASES: Readonly<Record<string, ComponentName>> = {
+  catalog: 'iceberg-catalog',
+  iceberg_catalog: 'iceberg-catalog',
+};
+
 export const COMPONENT_ORDER: readonly ComponentName[] = [
   'observability',
   'minio',

@@ -27,7 +27,7 @@ function goodFacts(overrides: Partial<CheckFacts> = {}): CheckFacts {
     },
     systemJavaMajor: 25,
     isRoot: true,
-    minioCached: false,
+    goBuilt: { minio: false, statsdExporter: false },
     observabilityInstalled: true,
     stateDir: '/srv/lakehouse',
     diskFreeBytes: 70 * GB,
@@ -95,7 +95,7 @@ describe('planChecks (local target)', () => {
         ok: false,
         label: 'go',
         detail: 'not found (builds MinIO)',
-        fix: 'install Go 1.24 or newer (https://go.dev/dl); MinIO is built from source with it',
+        fix: 'install Go 1.24 or newer (https://go.dev/dl); MinIO and statsd_exporter are built from source with it',
       },
       {
         ok: false,
@@ -162,19 +162,34 @@ describe('planChecks (local target)', () => {
     });
   });
 
-  it('Go is not needed once MinIO is built; Prometheus is installed when root', () => {
+  it('Go is not needed once MinIO (and statsd_exporter, with Airflow) is built; Prometheus is installed when root', () => {
+    const noGo = { ...goodFacts().tools, go: { found: false } as const };
     const lines = planChecks(
       values(),
       goodFacts({
-        tools: { ...goodFacts().tools, go: { found: false } },
-        minioCached: true,
+        tools: noGo,
+        goBuilt: { minio: true, statsdExporter: false },
         observabilityInstalled: false,
       }),
     );
     expect(lines.find((l) => l.label === 'go')).toEqual({
       ok: true,
       label: 'go',
-      detail: 'not needed: MinIO is already built in the cache',
+      detail: 'not needed: MinIO already built in the cache',
+    });
+    // With Airflow, statsd_exporter (its metrics) is built with Go too.
+    const withAirflow = (built: boolean) =>
+      planChecks(
+        values('airflow:\n  enabled: true\n'),
+        goodFacts({ tools: noGo, goBuilt: { minio: true, statsdExporter: built } }),
+      ).find((l) => l.label === 'go');
+    expect(withAirflow(false)).toMatchObject({
+      ok: false,
+      detail: 'not found (builds statsd_exporter)',
+    });
+    expect(withAirflow(true)).toMatchObject({
+      ok: true,
+      detail: 'not needed: MinIO and statsd_exporter already built in the cache',
     });
     expect(lines.find((l) => l.label === 'prometheus')).toEqual({
       ok: true,

@@ -29,7 +29,7 @@ import { ALERTMANAGER_BINARY, PROMETHEUS_BINARY } from '../observability/index.j
 import { platformLayout, TRINO_COORDINATOR, trinoWorker } from '../platform/layout.js';
 import { readInstallFailures } from '../platform/install-failures.js';
 import { statusLocal } from '../platform/status.js';
-import { COMPONENT_ORDER, type ProcessStatus } from '../process-spec.js';
+import { COMPONENT_ALIASES, COMPONENT_ORDER, type ProcessStatus } from '../process-spec.js';
 import { secretsFile, ensureSecrets } from '../secrets.js';
 import {
   readDesiredSpecs,
@@ -50,12 +50,6 @@ import { probeCatalogReady, probeHealthDetail, probeMinioWrite, probeTrino } fro
 
 /** Log lines kept per process (rules quote the last few, or the matching ones). */
 const LOG_TAIL_LINES = 60;
-
-/** The names the runbook and `lakehouse logs` use for a component's main process. */
-const ALIASES: Record<string, string> = {
-  catalog: 'iceberg-catalog',
-  iceberg_catalog: 'iceberg-catalog',
-};
 
 /** Refuses a scope that names neither a component nor a process of the platform. */
 function checkScope(scope: string, processes: readonly { name: string }[]): void {
@@ -83,7 +77,7 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
 
   async collectEvidence(component?: string): Promise<Evidence> {
     const { stateDir, values, env } = this.opts;
-    const scope = component ? (ALIASES[component] ?? component) : undefined;
+    const scope = component ? (COMPONENT_ALIASES[component] ?? component) : undefined;
     const client = SupervisorClient.forStateDir(stateDir);
     let live: ProcessStatus[] | null = null;
     let supervisorPid: number | null = null;

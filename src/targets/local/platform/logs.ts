@@ -1,12 +1,12 @@
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import { UserError } from '../../../lib/index.js';
 import { readLogTail, supervisorPaths } from '../supervisor/index.js';
+import { COMPONENT_ALIASES } from '../process-spec.js';
 
 /** `trino` means its coordinator, `catalog` the catalog: the names the runbook uses. */
 const ALIASES: Record<string, string> = {
+  ...COMPONENT_ALIASES,
   trino: 'trino-coordinator',
-  catalog: 'iceberg-catalog',
-  iceberg_catalog: 'iceberg-catalog',
   airflow: 'airflow-api-server',
 };
 

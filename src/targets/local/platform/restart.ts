@@ -8,7 +8,12 @@ import { loadValues, type LakehouseValues } from '../../../platform/config/index
 import { deployedValues } from '../releases/store.js';
 import { UserError } from '../../../lib/index.js';
 import type { Progress } from '../../../lib/index.js';
-import { COMPONENT_ORDER, type ComponentName, type ProcessStatus } from '../process-spec.js';
+import {
+  COMPONENT_ALIASES,
+  COMPONENT_ORDER,
+  type ComponentName,
+  type ProcessStatus,
+} from '../process-spec.js';
 import { ensureSecrets } from '../secrets.js';
 import {
   SupervisorClient,
@@ -35,11 +40,6 @@ export interface RestartResult {
   rewrote: string | null;
 }
 
-const ALIASES: Record<string, string> = {
-  catalog: 'iceberg-catalog',
-  iceberg_catalog: 'iceberg-catalog',
-};
-
 const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
   observability: 60_000,
   minio: 60_000,
@@ -53,7 +53,7 @@ export function resolveRestartTarget(
   target: string,
   live: Pick<ProcessStatus, 'name' | 'component'>[],
 ): { component: ComponentName; processes: string[] } {
-  const name = ALIASES[target] ?? target;
+  const name = COMPONENT_ALIASES[target] ?? target;
   if ((COMPONENT_ORDER as readonly string[]).includes(name)) {
     const component = name as ComponentName;
     const processes = live.filter((p) => p.component === component).map((p) => p.name);
