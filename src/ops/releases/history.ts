@@ -38,15 +38,42 @@ export function recordOutcome(
   release: Release,
   replaced: 'superseded' | 'rolled-back' = 'superseded',
 ): Release[] {
-  if (history.some((r) => r.revision === release.revision)) {
+  // A revision recorded before is replaced only when it was pending: its outcome is now known.
+  if (history.some((r) => r.revision === release.revision && r.status !== 'pending')) {
     throw new Error(`internal: revision ${release.revision} already recorded`);
   }
   const previous = deployedRelease(history);
-  const next = history.map((r) => {
-    if (release.status !== 'deployed' || r !== previous) return r;
-    return { ...r, status: replaced };
-  });
+  const next = history
+    .filter((r) => r.revision !== release.revision)
+    .map((r) => {
+      if (release.status !== 'deployed' || r !== previous) return r;
+      return { ...r, status: replaced };
+    });
   return [...next, release].sort((a, b) => a.revision - b.revision);
+}
+
+/** The history with `release` added as pending: a command is applying it now. */
+export function recordPending(history: readonly Release[], release: Release): Release[] {
+  return recordOutcome(history, { ...release, status: 'pending' });
+}
+
+/**
+ * The history with every pending revision recorded failed: called when a command that changes
+ * releases starts (under the platform lock), so a pending one belongs to a command that died.
+ * Unchanged (the same array) when nothing was pending.
+ */
+export function failInterrupted(history: readonly Release[], now: string): readonly Release[] {
+  if (!history.some((r) => r.status === 'pending')) return history;
+  return history.map((r) =>
+    r.status === 'pending'
+      ? {
+          ...r,
+          status: 'failed' as const,
+          finishedAt: now,
+          description: `${r.description}; interrupted: the command applying it did not finish`,
+        }
+      : r,
+  );
 }
 
 /**

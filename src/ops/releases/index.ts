@@ -18,9 +18,11 @@ export {
 export {
   ReleaseError,
   deployedRelease,
+  failInterrupted,
   installRelease,
   nextRevision,
   recordOutcome,
+  recordPending,
   rollbackTarget,
 } from './history.js';
 export { driftHint, effectiveValues, type Drift, type EffectiveValues } from './effective.js';

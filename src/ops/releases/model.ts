@@ -16,7 +16,11 @@ export const isComponent = (name: string): name is Component =>
   (COMPONENTS as readonly string[]).includes(name);
 
 export type ReleaseAction = 'install' | 'upgrade' | 'rollback' | 'scale';
-export type ReleaseStatus = 'deployed' | 'superseded' | 'failed' | 'rolled-back';
+/**
+ * `pending` while a command applies the revision (like Helm's pending-upgrade); one still pending
+ * when the next command starts was interrupted, and is recorded failed then.
+ */
+export type ReleaseStatus = 'pending' | 'deployed' | 'superseded' | 'failed' | 'rolled-back';
 
 /** A JSON object: one component's section of the values. */
 export type Settings = Record<string, unknown>;

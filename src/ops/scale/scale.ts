@@ -2,8 +2,10 @@ import type { Progress } from '../../lib/index.js';
 import type { ReleaseTarget } from '../release-target.js';
 import {
   deployedRelease,
+  failInterrupted,
   nextRevision,
   recordOutcome,
+  recordPending,
   ReleaseError,
   type Release,
 } from '../releases/index.js';
@@ -44,8 +46,8 @@ export async function runScale(
   progress: Progress,
 ): Promise<ScaleResult> {
   checkWorkerCount(opts.workers, opts.maxWorkers);
-  const history = await target.history('trino');
-  const current = deployedRelease(history);
+  const before = await target.history('trino');
+  const current = deployedRelease(before);
   if (!current) {
     throw new ReleaseError('trino has no deployed release', '`lakehouse up` installs it first');
   }
@@ -60,6 +62,20 @@ export async function runScale(
   if (opts.dryRun || from === opts.workers) return result;
 
   const startedAt = new Date().toISOString();
+  const settled = failInterrupted(before, startedAt);
+  const draft: Release = {
+    ...current,
+    revision: nextRevision(settled),
+    replicas: opts.workers,
+    action: 'scale',
+    status: 'pending',
+    startedAt,
+    finishedAt: startedAt,
+    description: `scale workers ${from} → ${opts.workers}`,
+  };
+  // Recorded before anything changes: a command killed mid-scale leaves its revision pending.
+  const history = recordPending(settled, draft);
+  await target.writeHistory('trino', history);
   let failure: ReleaseFailure | undefined;
   try {
     await target.scaleWorkers(
@@ -76,14 +92,10 @@ export async function runScale(
     };
   }
   const release: Release = {
-    ...current,
-    revision: nextRevision(history),
-    replicas: opts.workers,
-    action: 'scale',
+    ...draft,
     status: failure ? 'failed' : 'deployed',
-    startedAt,
     finishedAt: new Date().toISOString(),
-    description: `scale workers ${from} → ${opts.workers}${failure ? `; ${failure.reason}` : ''}`,
+    description: `${draft.description}${failure ? `; ${failure.reason}` : ''}`,
   };
   await target.writeHistory('trino', recordOutcome(history, release));
   return { ...result, release, ...(failure ? { failure } : {}) };

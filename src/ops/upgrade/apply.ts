@@ -2,8 +2,10 @@ import type { Progress } from '../../lib/index.js';
 import { DeployNotStartedError, type DeploySpec, type ReleaseTarget } from '../release-target.js';
 import {
   deployedRelease,
+  failInterrupted,
   nextRevision,
   recordOutcome,
+  recordPending,
   settingsDigest,
   type Component,
   type Release,
@@ -48,9 +50,25 @@ export async function applyRelease(
   opts: ReleaseOptions,
   progress: Progress,
 ): Promise<ReleaseAttempt> {
-  const history = await target.history(component);
-  const revision = nextRevision(history);
   const startedAt = new Date().toISOString();
+  const before = failInterrupted(await target.history(component), startedAt);
+  const revision = nextRevision(before);
+  const draft: Release = {
+    component,
+    revision,
+    version: spec.version,
+    configDigest: settingsDigest(spec.settings),
+    settings: spec.settings,
+    ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
+    action: opts.action,
+    status: 'pending',
+    startedAt,
+    finishedAt: startedAt,
+    description: opts.description,
+  };
+  // Recorded before anything changes: a command killed mid-deploy leaves its revision pending.
+  const history = recordPending(before, draft);
+  await target.writeHistory(component, history);
   let failure: ReleaseFailure | undefined;
   let verified: string | undefined;
 
@@ -87,15 +105,8 @@ export async function applyRelease(
   });
 
   const release: Release = {
-    component,
-    revision,
-    version: spec.version,
-    configDigest: settingsDigest(spec.settings),
-    settings: spec.settings,
-    ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
-    action: opts.action,
+    ...draft,
     status: failure ? 'failed' : 'deployed',
-    startedAt,
     finishedAt: new Date().toISOString(),
     description: failure ? `${opts.description}; ${failure.reason}` : opts.description,
   };

@@ -27,6 +27,7 @@ function fakeTarget(failDeploy: (spec: DeploySpec) => Error | undefined) {
     ['iceberg-catalog', [installRelease('iceberg-catalog', values, AT, AT)]],
   ]);
   const deployed: DeploySpec[] = [];
+  const statusesAtDeploy: string[][] = [];
   const target: ReleaseTarget = {
     components: () => ['iceberg-catalog'],
     desired: () => {
@@ -37,7 +38,9 @@ function fakeTarget(failDeploy: (spec: DeploySpec) => Error | undefined) {
       histories.set(c, [...h]);
       return Promise.resolve();
     },
-    deploy: (_c, spec) => {
+    deploy: (c, spec) => {
+      // What a command killed right now would leave: the revision pending.
+      statusesAtDeploy.push((histories.get(c) ?? []).map((r) => `${r.revision}:${r.status}`));
       const err = failDeploy(spec);
       if (err) return Promise.reject(err);
       deployed.push(spec);
@@ -52,7 +55,7 @@ function fakeTarget(failDeploy: (spec: DeploySpec) => Error | undefined) {
     scaleWorkers: () => Promise.resolve(),
     healthTimeoutMs: () => 1000,
   };
-  return { target, histories, deployed };
+  return { target, histories, deployed, statusesAtDeploy };
 }
 
 const newSpec: DeploySpec = { settings: { port: 1 }, version: 'next' };
@@ -80,10 +83,14 @@ describe('applyWithRollback', () => {
   });
 
   it('a deploy that failed after changing something is rolled back to the deployed revision', async () => {
-    const { target, histories, deployed } = fakeTarget((spec) =>
+    const { target, histories, deployed, statusesAtDeploy } = fakeTarget((spec) =>
       spec.version === 'next' ? new Error('restart failed') : undefined,
     );
     const attempt = await applyWithRollback(target, 'iceberg-catalog', newSpec, opts, quiet);
+    expect(statusesAtDeploy).toEqual([
+      ['1:deployed', '2:pending'],
+      ['1:deployed', '2:failed', '3:pending'],
+    ]);
     expect(attempt.failure?.nothingChanged).toBeUndefined();
     expect(attempt.rollback?.release).toMatchObject({ revision: 3, action: 'rollback' });
     expect(deployed.map((d) => d.version)).toEqual([

@@ -3,11 +3,13 @@ import { parseValues } from '../../../src/platform/config/index.js';
 import {
   deployedRelease,
   diffSettings,
+  failInterrupted,
   effectiveValues,
   installRelease,
   nextRevision,
   planComponent,
   recordOutcome,
+  recordPending,
   ReleaseError,
   renderPlan,
   rollbackTarget,
@@ -91,6 +93,31 @@ describe('history transitions', () => {
       'rolled-back',
     );
     expect(h3.map((r) => r.status)).toEqual(['superseded', 'rolled-back', 'deployed']);
+  });
+
+  it('a pending revision changes nothing until its outcome replaces it', () => {
+    const pending = recordPending(h1, release({ revision: 2, status: 'deployed' }));
+    expect(pending.map((r) => r.status)).toEqual(['deployed', 'pending']);
+    expect(deployedRelease(pending)?.revision).toBe(1);
+    expect(nextRevision(pending)).toBe(3);
+    const done = recordOutcome(pending, release({ revision: 2, status: 'deployed' }));
+    expect(done.map((r) => [r.revision, r.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'deployed'],
+    ]);
+  });
+
+  it('a revision still pending when the next command starts was interrupted: failed', () => {
+    const pending = recordPending(
+      h1,
+      release({ revision: 2, status: 'deployed', description: 'upgrade' }),
+    );
+    const settled = failInterrupted(pending, AT);
+    expect(settled.map((r) => r.status)).toEqual(['deployed', 'failed']);
+    expect(settled[1]?.description).toBe(
+      'upgrade; interrupted: the command applying it did not finish',
+    );
+    expect(failInterrupted(h1, AT)).toBe(h1);
   });
 
   it('refuses to record a revision twice', () => {

@@ -17,7 +17,7 @@ const releaseSchema = z.object({
   settings: z.record(z.string(), z.unknown()),
   replicas: z.number().int().min(0).optional(),
   action: z.enum(['install', 'upgrade', 'rollback', 'scale']),
-  status: z.enum(['deployed', 'superseded', 'failed', 'rolled-back']),
+  status: z.enum(['pending', 'deployed', 'superseded', 'failed', 'rolled-back']),
   startedAt: z.string(),
   finishedAt: z.string(),
   description: z.string(),
