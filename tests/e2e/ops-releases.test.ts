@@ -5,10 +5,13 @@
  * stays identical throughout (row count and checksums).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, repo } from '../support/cli.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { findFreePort } from '../../src/lib/index.js';
 
@@ -280,6 +283,41 @@ describe('releases: upgrade, rollback, scale on the local platform', () => {
       processes: Array<{ name: string }>;
     };
     expect(status.processes.map((p) => p.name)).not.toContain('trino-worker-2');
+    await expectDataIntact();
+  });
+
+  it('a command killed half-way leaves its revision pending; the next one records it failed', async () => {
+    const limits = overlay('limits', {
+      icebergCatalog: { resources: { limits: { memory: '1Gi' } } },
+    });
+    const file = join(platform.home, 'releases', 'iceberg-catalog.json');
+    const child = spawn(
+      process.execPath,
+      [cli, 'upgrade', 'iceberg-catalog', '-f', limits, '-f', platform.valuesFile],
+      { cwd: repo, env: { ...process.env, LAKEHOUSE_HOME: platform.home }, stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 120_000;
+    while (!readFileSync(file, 'utf8').includes('"pending"')) {
+      expect(Date.now() < deadline, 'the upgrade never recorded a pending revision').toBe(true);
+      await sleep(20);
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const pending = (await history('iceberg-catalog')).at(-1);
+    expect(pending).toMatchObject({ status: 'pending', action: 'upgrade' });
+
+    // The killed command's platform lock is stale: the next command takes it over.
+    const run = await platform.runWithValues(['upgrade', 'iceberg-catalog', '-f', limits]);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const h = await history('iceberg-catalog');
+    expect(h.at(-2)).toMatchObject({ revision: pending?.revision, status: 'failed' });
+    expect(h.at(-2)?.description).toContain('interrupted: the command applying it did not finish');
+    expect(h.at(-1)).toMatchObject({
+      revision: (pending?.revision ?? 0) + 1,
+      status: 'deployed',
+      action: 'upgrade',
+    });
     await expectDataIntact();
   });
 });
