@@ -5,7 +5,8 @@ import { cacheRoot } from './cache.js';
 import { InstallError } from './errors.js';
 import { discard, publish, scratchDirFor } from './fsutil.js';
 import { formatDuration, silent, type InstallOptions, type Progress } from './progress.js';
-import { run, SpawnError } from './run.js';
+import { run } from './run.js';
+import { runStep } from './step.js';
 
 export interface JavaRuntimeOptions extends InstallOptions {
   /** The lowest Java feature release that will do, e.g. 24 for Trino 476. */
@@ -190,27 +191,6 @@ function checkMajor(runtime: JavaRuntime, minMajor: number): void {
 }
 
 /** Runs one install step; returns its output, or throws an InstallError naming the step. */
-async function step(
-  command: string,
-  args: string[],
-  name: string,
-  hints: string[],
-): Promise<string> {
-  let r;
-  try {
-    r = await run(command, args, { tailLines: 25 });
-  } catch (err) {
-    if (err instanceof SpawnError)
-      throw new InstallError(LABEL, name, err.message, hints.join(' '));
-    throw err;
-  }
-  if (r.code !== 0) {
-    throw new InstallError(
-      LABEL,
-      name,
-      r.tail || `exited with ${r.signal ?? r.code}`,
-      hints.join(' '),
-    );
-  }
-  return r.tail;
+function step(command: string, args: string[], name: string, hints: string[]): Promise<string> {
+  return runStep(command, args, { label: LABEL, name, hints, missingHint: hints.join(' ') });
 }

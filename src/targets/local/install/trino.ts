@@ -5,7 +5,7 @@ import { cacheRoot } from './cache.js';
 import { InstallError } from './errors.js';
 import { discard, publish, scratchDirFor } from './fsutil.js';
 import { formatDuration, silent, type InstallOptions, type Progress } from './progress.js';
-import { run, SpawnError } from './run.js';
+import { runStep } from './step.js';
 
 export interface TrinoInstallOptions extends InstallOptions {
   /** Trino release (default: the pinned one). */
@@ -215,21 +215,5 @@ async function step(
   hints: string[],
   missingHint?: string,
 ): Promise<void> {
-  let r;
-  try {
-    r = await run(command, args, { tailLines: 25 });
-  } catch (err) {
-    if (err instanceof SpawnError) {
-      throw new InstallError(label, name, err.message, missingHint ?? `put \`${command}\` on PATH`);
-    }
-    throw err;
-  }
-  if (r.code !== 0) {
-    throw new InstallError(
-      label,
-      name,
-      r.tail || `exited with ${r.signal ?? r.code}`,
-      hints.join(' '),
-    );
-  }
+  await runStep(command, args, { label, name, hints, ...(missingHint ? { missingHint } : {}) });
 }

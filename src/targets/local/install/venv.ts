@@ -6,6 +6,7 @@ import { InstallError } from './errors.js';
 import { discard, publish, scratchDirFor } from './fsutil.js';
 import { formatDuration, silent, type Progress } from './progress.js';
 import { run, SpawnError } from './run.js';
+import { runStep } from './step.js';
 
 /** A Python virtual environment built from pinned requirements into the cache. */
 export interface VenvSpec {
@@ -69,7 +70,7 @@ export async function ensureVenv(spec: VenvSpec): Promise<string> {
   const scratch = await scratchDirFor(envDir);
   const started = Date.now();
   const step = (command: string, args: string[], name: string, hints: string[]) =>
-    runStep(spec.label, command, args, name, hints);
+    runStep(command, args, { label: spec.label, name, hints });
   try {
     await step(base.executable, ['-m', 'venv', scratch], 'create the venv', [
       'install the venv module (Debian: apt-get install python3-venv)',
@@ -147,24 +148,6 @@ async function envState(spec: VenvSpec, envDir: string): Promise<'absent' | 'bro
     timeoutMs: 120_000,
   }).catch(() => undefined);
   return r?.code === 0 ? 'complete' : 'broken';
-}
-
-async function runStep(
-  label: string,
-  command: string,
-  args: string[],
-  name: string,
-  hints: string[],
-): Promise<void> {
-  const r = await run(command, args, { tailLines: 25 });
-  if (r.code !== 0) {
-    throw new InstallError(
-      label,
-      name,
-      r.tail || `exited with ${r.signal ?? r.code}`,
-      hints.join(' '),
-    );
-  }
 }
 
 async function baseInterpreter(
