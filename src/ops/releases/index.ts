@@ -7,6 +7,7 @@ export {
   replicasOf,
   settingsDigest,
   settingsOf,
+  VALUES_SECTION,
   versionOf,
   withSettings,
   type Component,

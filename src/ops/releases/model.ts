@@ -63,26 +63,23 @@ export function settingsDigest(settings: Settings): string {
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+/** The values section that holds each component's settings. */
+export const VALUES_SECTION = {
+  observability: 'observability',
+  minio: 'minio',
+  'iceberg-catalog': 'icebergCatalog',
+  trino: 'trino',
+  airflow: 'airflow',
+} as const satisfies Record<Component, keyof LakehouseValues>;
+
 /**
  * A component's settings from the values: its own section, without the Trino worker count
  * (that is the release's `replicas`).
  */
 export function settingsOf(component: Component, values: LakehouseValues): Settings {
-  switch (component) {
-    case 'observability':
-      return clone(values.observability) as Settings;
-    case 'minio':
-      return clone(values.minio) as Settings;
-    case 'iceberg-catalog':
-      return clone(values.icebergCatalog) as Settings;
-    case 'airflow':
-      return clone(values.airflow) as Settings;
-    case 'trino': {
-      const trino = clone(values.trino) as Settings & { workers: Record<string, unknown> };
-      delete trino.workers['count'];
-      return trino;
-    }
-  }
+  const settings = clone(values[VALUES_SECTION[component]]) as Settings;
+  if (component === 'trino') delete (settings['workers'] as Record<string, unknown>)['count'];
+  return settings;
 }
 
 /** Trino's worker count from the values; undefined for other components. */
@@ -133,25 +130,11 @@ export function withSettings(
 ): LakehouseValues {
   const out = clone(values);
   const s = clone(settings);
-  switch (component) {
-    case 'observability':
-      out.observability = s as LakehouseValues['observability'];
-      break;
-    case 'minio':
-      out.minio = s as LakehouseValues['minio'];
-      break;
-    case 'iceberg-catalog':
-      out.icebergCatalog = s as LakehouseValues['icebergCatalog'];
-      break;
-    case 'airflow':
-      out.airflow = s as LakehouseValues['airflow'];
-      break;
-    case 'trino': {
-      const trino = s as LakehouseValues['trino'];
-      trino.workers = { ...trino.workers, count: replicas ?? values.trino.workers.count };
-      out.trino = trino;
-      break;
-    }
+  if (component === 'trino') {
+    const workers = s['workers'] as Record<string, unknown>;
+    s['workers'] = { ...workers, count: replicas ?? values.trino.workers.count };
   }
+  // The section's shape is the schema's: settings were taken from (or validated as) this section.
+  (out as Record<string, unknown>)[VALUES_SECTION[component]] = s;
   return out;
 }

@@ -20,6 +20,7 @@ import {
   type ReleaseTarget,
   type Verification,
   DeployNotStartedError,
+  VALUES_SECTION,
 } from '../../../ops/index.js';
 import type { ProcessSpec } from '../process-spec.js';
 import { ensureSecrets } from '../secrets.js';
@@ -42,15 +43,6 @@ import { baseEnv, configurePlatform, installPlatform } from '../platform/prepare
 import type { InstalledComponents } from '../platform/specs.js';
 import { readAllHistories, readHistory, readPaused, writeHistory, writePaused } from './store.js';
 import { verifyComponent } from './verify.js';
-
-/** The values section each component's settings (and ports) live in. */
-const VALUES_SECTION: Record<Component, string> = {
-  observability: 'observability',
-  minio: 'minio',
-  'iceberg-catalog': 'icebergCatalog',
-  trino: 'trino',
-  airflow: 'airflow',
-};
 
 export interface LocalReleaseTargetOptions {
   stateDir: string;
