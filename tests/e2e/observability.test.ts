@@ -7,7 +7,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { durationSeconds } from '../../src/platform/config/index.js';
 import { alertRulesDir, loadAlertRules } from '../../src/platform/observability/index.js';
@@ -15,6 +14,7 @@ import { SupervisorClient } from '../../src/targets/local/supervisor/index.js';
 import { TrinoClient } from '../../src/targets/local/trino/index.js';
 import { dashboardQueries } from '../support/dashboards.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { until as untilEvery } from '../support/until.js';
 
 const SCRAPE_INTERVAL = '5s';
 const JOBS = [
@@ -48,27 +48,13 @@ interface PromSeries {
 
 let platform: TestPlatform;
 
-async function until<T>(
+/** Polls every 2 s: each probe here queries Prometheus or Alertmanager. */
+const until = <T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs: number,
   intervalMs = 2_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${String(last)}`);
-    }
-    await sleep(intervalMs);
-  }
-}
+): Promise<T> => untilEvery(what, probe, timeoutMs, intervalMs);
 
 /** An instant query against the platform's Prometheus; fails the test on a query error. */
 async function query(expr: string): Promise<PromSeries[]> {
