@@ -92,13 +92,27 @@ beforeAll(async () => {
     output: coordinator.output,
   });
   say(`coordinator ready after ${formatDuration(Date.now() - t)}`);
-  await waitUntilReady(worker.child, async () => (await activeWorkers(client)) === 1, {
-    what: 'the Trino worker to register',
+  await waitUntilReady(worker.child, () => oneWorkerRunsQueries(client), {
+    what: 'the Trino worker to register and run a query',
     timeoutMs: 240_000,
     output: worker.output,
   });
   say(`worker active after ${formatDuration(Date.now() - t)}`);
 }, 600_000);
+
+/**
+ * One active worker, and a query that needs one answers: the scheduler learns of a worker a few
+ * seconds after system.runtime.nodes lists it (until then: "No nodes available to run query").
+ */
+async function oneWorkerRunsQueries(coordinator: TrinoClient): Promise<boolean> {
+  if ((await activeWorkers(coordinator)) !== 1) return false;
+  try {
+    const r = await coordinator.query('SELECT count(*) FROM tpch.tiny.nation');
+    return r.rows[0]?.[0] === 25;
+  } catch {
+    return false;
+  }
+}
 
 afterAll(async () => {
   // Stop every JVM we started, even when the setup above failed half-way.
@@ -260,9 +274,9 @@ describe('Trino 476, one coordinator and one worker', () => {
     // process may still be listed as active under the same node id.
     const worker = new TrinoClient({ baseUrl: again.url });
     const up = async (): Promise<boolean> =>
-      !(await worker.info()).starting && (await activeWorkers(client)) === 1;
+      !(await worker.info()).starting && (await oneWorkerRunsQueries(client));
     await waitUntilReady(again.child, up, {
-      what: 'the restarted worker to register',
+      what: 'the restarted worker to register and run a query',
       timeoutMs: 180_000,
       output: again.output,
     });

@@ -3,7 +3,6 @@
  * values (so a damaged or hand-edited file is replaced), restart its processes through the
  * supervisor (which also clears a crash loop), and wait until they are healthy again.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadValues, type LakehouseValues } from '../../../platform/config/index.js';
 import { deployedValues } from '../releases/store.js';
 import { UserError } from '../../../lib/index.js';
@@ -20,7 +19,7 @@ import {
   SupervisorUnavailableError,
   waitForHealthy,
 } from '../supervisor/index.js';
-import { activeWorkers, isReady, TrinoClient } from '../trino/index.js';
+import { HEALTH_TIMEOUT_MS, waitForTrino } from './health.js';
 import { platformLayout, TRINO_COORDINATOR } from './layout.js';
 import { writeAirflowFiles, writeObservability, writeTrinoConfig } from './prepare.js';
 
@@ -39,14 +38,6 @@ export interface RestartResult {
   /** Configuration files rewritten before the restart (by component). */
   rewrote: string | null;
 }
-
-const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
-  observability: 60_000,
-  minio: 60_000,
-  'iceberg-catalog': 60_000,
-  trino: 300_000,
-  airflow: 300_000,
-};
 
 /** Which supervised processes `target` means, and their component. */
 export function resolveRestartTarget(
@@ -96,22 +87,6 @@ async function rewriteConfig(
   return null;
 }
 
-async function waitForTrinoQueries(values: LakehouseValues, deadline: number): Promise<void> {
-  const baseUrl = `http://127.0.0.1:${values.trino.coordinator.port}`;
-  const client = new TrinoClient({ baseUrl, requestTimeoutMs: 15_000 });
-  while (Date.now() < deadline) {
-    if (await isReady(baseUrl)) {
-      const workers = await activeWorkers(client).catch(() => -1);
-      if (workers >= values.trino.workers.count) return;
-    }
-    await sleep(1_000);
-  }
-  throw new UserError(
-    `Trino did not answer SELECT 1 with ${values.trino.workers.count} active workers in time`,
-    'see `lakehouse logs trino-coordinator` and `lakehouse diagnose trino`',
-  );
-}
-
 export async function restartLocal(opts: RestartOptions): Promise<RestartResult> {
   const { stateDir, progress } = opts;
   // A restart keeps what is deployed (a rollback or scale), not the environment's newer edits.
@@ -146,8 +121,7 @@ export async function restartLocal(opts: RestartOptions): Promise<RestartResult>
         step.update(`waiting for ${waiting.map((s) => `${s.name} (${s.state})`).join(', ')}`);
     });
     if (component === 'trino' && processes.includes(TRINO_COORDINATOR)) {
-      step.update('waiting for SELECT 1 and the workers');
-      await waitForTrinoQueries(values, deadline);
+      await waitForTrino(values, (d) => step.update(d), deadline);
     }
   } catch (err) {
     step.fail((err as Error).message.split('\n')[0] ?? 'failed');

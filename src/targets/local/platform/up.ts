@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   configuredPorts,
   loadValues,
@@ -22,9 +21,9 @@ import {
   writeDesiredSpecs,
   type SupervisorClient,
 } from '../supervisor/index.js';
-import { activeWorkers, isReady, TrinoClient } from '../trino/index.js';
 import { reloadConfig } from '../observability/index.js';
 import { ensureBucket } from './bucket.js';
+import { HEALTH_TIMEOUT_MS, waitForTrino } from './health.js';
 import { platformEndpoints, type Endpoint } from './endpoints.js';
 import { clearInstallFailures } from './install-failures.js';
 import { baseEnv, preparePlatform } from './prepare-platform.js';
@@ -51,14 +50,6 @@ export interface UpResult {
   airflowCredentialsFile?: string;
   processes: ProcessStatus[];
 }
-
-export const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
-  observability: 60_000,
-  minio: 60_000,
-  'iceberg-catalog': 60_000,
-  trino: 300_000,
-  airflow: 300_000,
-};
 
 /**
  * Refuses to start a process whose port another program holds, naming the key to change. `only`
@@ -87,31 +78,6 @@ export async function checkPorts(
       );
     }
   }
-}
-
-export async function waitForTrino(
-  values: LakehouseValues,
-  onDetail: (d: string) => void,
-): Promise<void> {
-  const baseUrl = `http://127.0.0.1:${values.trino.coordinator.port}`;
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS.trino;
-  const client = new TrinoClient({ baseUrl, requestTimeoutMs: 15_000 });
-  while (Date.now() < deadline) {
-    // Workers first, then SELECT 1: the scheduler learns of active workers a few seconds after
-    // system.runtime.nodes lists them, and until then a query fails with "No nodes available".
-    const workers = await activeWorkers(client).catch(() => -1);
-    if (workers >= values.trino.workers.count) {
-      if (await isReady(baseUrl)) return;
-      onDetail('waiting for SELECT 1');
-    } else {
-      onDetail(`${Math.max(0, workers)} of ${values.trino.workers.count} workers active`);
-    }
-    await sleep(1000);
-  }
-  throw new UserError(
-    `Trino did not answer SELECT 1 with ${values.trino.workers.count} active workers within ${HEALTH_TIMEOUT_MS.trino / 1000} s`,
-    'see `lakehouse logs trino-coordinator` and `lakehouse status`',
-  );
 }
 
 /**
