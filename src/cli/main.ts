@@ -10,6 +10,7 @@ import { registerDiagnoseCommands } from './diagnose.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
 import { registerReleaseCommands } from './releases.js';
+import { registerSecretsCommands } from './secrets.js';
 import { ConfigError } from '../platform/config/index.js';
 
 function buildProgram(): Command {
@@ -29,6 +30,7 @@ function buildProgram(): Command {
   registerAlertsCommand(program);
   registerBackupCommands(program);
   registerReleaseCommands(program);
+  registerSecretsCommands(program);
   return program;
 }
 

@@ -9,8 +9,8 @@ import {
   type Component,
   type Release,
   type ReleaseAttempt,
-  type ReleaseTarget,
 } from '../ops/index.js';
+import type { LocalReleaseTarget } from '../targets/local/releases/index.js';
 import type { Progress } from '../lib/index.js';
 import { UserError } from '../lib/index.js';
 import { ExitError } from './errors.js';
@@ -31,7 +31,7 @@ function component(name: string): Component {
 }
 
 /** The local target with the environment's values; refuses a non-local environment. */
-async function localTarget(flags: EnvFlags): Promise<ReleaseTarget> {
+export async function localTarget(flags: EnvFlags): Promise<LocalReleaseTarget> {
   const envValues = await loadValues({ env: flags.env, files: flags.values });
   if (envValues.global.target !== 'local') {
     throw new UserError(
@@ -44,7 +44,7 @@ async function localTarget(flags: EnvFlags): Promise<ReleaseTarget> {
 }
 
 /** Mutations need the running platform and must not race `up` or each other. */
-async function withPlatformLock<T>(command: string, work: () => Promise<T>): Promise<T> {
+export async function withPlatformLock<T>(command: string, work: () => Promise<T>): Promise<T> {
   const { acquireLock, SupervisorClient, SupervisorUnavailableError } =
     await import('../targets/local/supervisor/index.js');
   try {
@@ -57,7 +57,7 @@ async function withPlatformLock<T>(command: string, work: () => Promise<T>): Pro
   }
   const lock = acquireLock(stateDir(), 'up', {
     command: `lakehouse ${command}`,
-    busyMessage: 'another lakehouse up, upgrade, rollback or scale is running',
+    busyMessage: 'another lakehouse up, upgrade, rollback, scale or secrets rotate is running',
   });
   try {
     return await work();

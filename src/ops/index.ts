@@ -11,3 +11,4 @@ export * from './releases/index.js';
 export * from './upgrade/index.js';
 export * from './rollback/index.js';
 export * from './scale/index.js';
+export * from './secrets/index.js';

@@ -1,9 +1,10 @@
 /**
  * The pipelines end to end on a real platform with Airflow: ingest into an Iceberg table through
  * Trino, data quality passing and then failing on a corrupted row, and table maintenance expiring
- * snapshots per the environment's retention. Driven through `lakehouse` as an operator would.
+ * snapshots per the environment's retention; then a rotation of Airflow's credentials. Driven
+ * through `lakehouse` as an operator would.
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -193,5 +194,58 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
     } finally {
       db.close();
     }
+  });
+  it('secrets rotate airflow: new password and API secrets, the old password refused, runs kept, tasks still run', async () => {
+    interface AirflowCredentials {
+      airflow: {
+        adminPassword: string;
+        jwtSecret: string;
+        apiSecretKey: string;
+        fernetKey: string;
+      };
+    }
+    const file = join(home, 'secrets', 'credentials.json');
+    const adminFile = join(home, 'secrets', 'airflow-admin.json');
+    const before = JSON.parse(readFileSync(file, 'utf8')) as AirflowCredentials;
+
+    const run = await lakehouse(withValues(['secrets', 'rotate', 'airflow']));
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(run.code, output).toBe(0);
+    expect(run.stdout).toContain(
+      "✔ Airflow's admin password and API secrets rotated: airflow restarted and verified; admin signs in with the new password; the previous one is refused (401)",
+    );
+
+    const after = JSON.parse(readFileSync(file, 'utf8')) as AirflowCredentials;
+    for (const key of ['adminPassword', 'jwtSecret', 'apiSecretKey'] as const) {
+      expect(after.airflow[key], key).not.toBe(before.airflow[key]);
+      expect(output).not.toContain(after.airflow[key]);
+      expect(output).not.toContain(before.airflow[key]);
+    }
+    // The fernet key encrypts Airflow's database: kept.
+    expect(after.airflow.fernetKey).toBe(before.airflow.fernetKey);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const admin = readFileSync(adminFile, 'utf8');
+    expect(admin).toContain(after.airflow.adminPassword);
+    expect(admin).not.toContain(before.airflow.adminPassword);
+
+    // Airflow's API itself: the old password is refused, the new one signs in.
+    const port = platform?.ports['airflow.port'];
+    const token = (password: string) =>
+      fetch(`http://127.0.0.1:${port}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+    expect((await token(before.airflow.adminPassword)).status).toBe(401);
+    expect((await token(after.airflow.adminPassword)).status).toBe(201);
+
+    // The runs are still there, and a task runs (task workers authenticate with the new JWT secret).
+    const runs = await lakehouse(withValues(['dags', 'runs', 'lakehouse_ingest', '-o', 'json']));
+    expect(runs.code, runs.stderr).toBe(0);
+    expect((JSON.parse(runs.stdout) as unknown[]).length).toBeGreaterThanOrEqual(2);
+    const maintenance = await lakehouse(
+      withValues(['dags', 'trigger', 'lakehouse_maintenance', '--wait']),
+    );
+    expect(maintenance.code, `${maintenance.stdout}\n${maintenance.stderr}`).toBe(0);
   });
 });

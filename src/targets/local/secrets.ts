@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { CredentialSet } from '../../ops/index.js';
 
 const airflowSecrets = z.object({
   /** The `admin` user's password (SimpleAuthManager). */
@@ -42,14 +43,24 @@ function generateAirflow(): PlatformSecrets['airflow'] {
   };
 }
 
-function generate(): PlatformSecrets {
+function generateMinio(): PlatformSecrets['minio'] {
   return {
-    minio: {
-      rootUser: `lakehouse-${randomBytes(4).toString('hex')}`,
-      rootPassword: randomBytes(24).toString('base64url'),
-    },
-    airflow: generateAirflow(),
+    rootUser: `lakehouse-${randomBytes(4).toString('hex')}`,
+    rootPassword: randomBytes(24).toString('base64url'),
   };
+}
+
+function generate(): PlatformSecrets {
+  return { minio: generateMinio(), airflow: generateAirflow() };
+}
+
+/**
+ * `secrets` with new credentials for one set. Airflow's fernet key stays: it encrypts the
+ * connections and variables in Airflow's database, which a new key could no longer read.
+ */
+export function withNewCredentials(secrets: PlatformSecrets, set: CredentialSet): PlatformSecrets {
+  if (set === 'minio') return { ...secrets, minio: generateMinio() };
+  return { ...secrets, airflow: { ...generateAirflow(), fernetKey: secrets.airflow.fernetKey } };
 }
 
 /**
@@ -81,7 +92,8 @@ export async function ensureSecrets(stateDir: string): Promise<PlatformSecrets> 
   return secrets;
 }
 
-async function writeSecrets(stateDir: string, secrets: PlatformSecrets): Promise<void> {
+/** Replaces the credentials file (0600 in a 0700 directory), atomically. */
+export async function writeSecrets(stateDir: string, secrets: PlatformSecrets): Promise<void> {
   const file = secretsFile(stateDir);
   await mkdir(join(stateDir, 'secrets'), { recursive: true, mode: 0o700 });
   await chmod(join(stateDir, 'secrets'), 0o700);

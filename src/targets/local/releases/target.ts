@@ -15,9 +15,12 @@ import {
   versionOf,
   withSettings,
   type Component,
+  type CredentialSet,
   type DeploySpec,
   type Release,
   type ReleaseTarget,
+  type RotatedCredentials,
+  type SecretsTarget,
   type Verification,
   DeployNotStartedError,
   VALUES_SECTION,
@@ -44,6 +47,7 @@ import { baseEnv, configurePlatform, installPlatform } from '../platform/prepare
 import type { InstalledComponents } from '../platform/specs.js';
 import { readAllHistories, readHistory, readPaused, writeHistory, writePaused } from './store.js';
 import { verifyComponent } from './verify.js';
+import { rotateStoredCredentials } from './credentials.js';
 
 export interface LocalReleaseTargetOptions {
   stateDir: string;
@@ -57,7 +61,7 @@ export interface LocalReleaseTargetOptions {
 const DRAIN_TIMEOUT_MS = 180_000;
 const SCALE_TIMEOUT_MS = 300_000;
 
-export class LocalReleaseTarget implements ReleaseTarget {
+export class LocalReleaseTarget implements ReleaseTarget, SecretsTarget {
   /** The values each component was last deployed with in this run (for its health gate). */
   private readonly deployedValues = new Map<Component, LakehouseValues>();
 
@@ -98,6 +102,10 @@ export class LocalReleaseTarget implements ReleaseTarget {
   writeHistory(component: Component, history: readonly Release[]): Promise<void> {
     writeHistory(this.stateDir, component, history);
     return Promise.resolve();
+  }
+
+  rotateCredentials(set: CredentialSet): Promise<RotatedCredentials> {
+    return rotateStoredCredentials(this.stateDir, set, () => this.effective());
   }
 
   healthTimeoutMs(component: Component): number {

@@ -110,7 +110,16 @@ async function verifyTrino(values: LakehouseValues, version: string): Promise<st
   if (!values.icebergCatalog.enabled) return `/v1/info reports ${version}`;
   const client = new TrinoClient({ baseUrl, requestTimeoutMs: 30_000, source: 'lakehouse-verify' });
   const r = await client.query('SHOW SCHEMAS FROM iceberg');
-  return `/v1/info reports ${version}; SHOW SCHEMAS FROM iceberg: ${r.rows.length} schemas`;
+  const said = `/v1/info reports ${version}; SHOW SCHEMAS FROM iceberg: ${r.rows.length} schemas`;
+  // Reading a table proves the workers reach the warehouse with the current credentials.
+  const first = await client.query(
+    "SELECT table_schema, table_name FROM iceberg.information_schema.tables WHERE table_schema <> 'information_schema' AND table_type = 'BASE TABLE' LIMIT 1",
+  );
+  const [schema, table] = (first.rows[0] ?? []) as [string?, string?];
+  if (schema === undefined || table === undefined) return `${said} (no table to read yet)`;
+  const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+  const count = await client.query(`SELECT count(*) FROM iceberg.${quote(schema)}.${quote(table)}`);
+  return `${said}; read iceberg.${schema}.${table}: ${String(count.rows[0]?.[0])} rows`;
 }
 
 async function verifyAirflow(values: LakehouseValues): Promise<string> {

@@ -1,0 +1,11 @@
+/** `lakehouse secrets rotate`: the runbook's "Update Secrets" as a verified workflow. */
+export {
+  CREDENTIAL_SET_LABEL,
+  CREDENTIAL_SETS,
+  isCredentialSet,
+  ownerOf,
+  rotationOrder,
+  type CredentialSet,
+} from './model.js';
+export { rotateCredentials, type RotationFailure, type RotationResult } from './rotate.js';
+export type { RotatedCredentials, SecretsTarget } from './target.js';

@@ -1,0 +1,46 @@
+import { UserError } from '../../lib/index.js';
+import type { Component } from '../releases/index.js';
+
+/** The credential sets a platform has, each rotated as a whole. */
+export type CredentialSet = 'minio' | 'airflow';
+
+export const CREDENTIAL_SETS: readonly CredentialSet[] = ['minio', 'airflow'];
+
+export const isCredentialSet = (name: string): name is CredentialSet =>
+  (CREDENTIAL_SETS as readonly string[]).includes(name);
+
+/**
+ * Who holds a credential set, in the order a rotation restarts them: the owner first (it accepts
+ * only the new credentials from then on), then every component that signs in with them.
+ */
+const HOLDERS: Record<CredentialSet, readonly Component[]> = {
+  // The catalog and Trino read and write the warehouse; Prometheus scrapes MinIO with a token
+  // signed by the root credentials.
+  minio: ['minio', 'iceberg-catalog', 'trino', 'observability'],
+  // The admin password, the API's JWT and session secrets (not the fernet key: see rotate.ts).
+  airflow: ['airflow'],
+};
+
+/** What the set is, for messages. */
+export const CREDENTIAL_SET_LABEL: Record<CredentialSet, string> = {
+  minio: "MinIO's root credentials",
+  airflow: "Airflow's admin password and API secrets",
+};
+
+/** The component that owns (checks) the credentials. */
+export const ownerOf = (set: CredentialSet): Component => HOLDERS[set][0] as Component;
+
+/**
+ * The components a rotation restarts, in order: the holders the environment enables. Refuses a
+ * set whose owner is not enabled.
+ */
+export function rotationOrder(set: CredentialSet, enabled: readonly Component[]): Component[] {
+  const owner = ownerOf(set);
+  if (!enabled.includes(owner)) {
+    throw new UserError(
+      `${owner} is not enabled in this environment: there are no ${CREDENTIAL_SET_LABEL[set]} to rotate`,
+      `enable it in env/<env>/helm-values.yaml and run \`lakehouse up\``,
+    );
+  }
+  return HOLDERS[set].filter((c) => enabled.includes(c));
+}

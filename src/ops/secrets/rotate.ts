@@ -1,0 +1,137 @@
+import type { Progress } from '../../lib/index.js';
+import { UserError } from '../../lib/index.js';
+import type { DeploySpec, ReleaseTarget } from '../release-target.js';
+import { deployedRelease, type Component } from '../releases/index.js';
+import { LOG_TAIL_LINES } from '../upgrade/index.js';
+import { CREDENTIAL_SET_LABEL, ownerOf, rotationOrder, type CredentialSet } from './model.js';
+import type { SecretsTarget } from './target.js';
+
+export interface RotationFailure {
+  component: Component;
+  reason: string;
+  logTail: { process: string; text: string };
+  /** The previous credentials were put back and every component restarted with them. */
+  restored: boolean;
+  /** Why putting them back failed, when it did. */
+  restoreError?: string;
+}
+
+export interface RotationResult {
+  set: CredentialSet;
+  /** The components restarted with the new credentials, in order, and what verified each. */
+  restarted: Array<{ component: Component; verified: string }>;
+  /** The owner's answer to the previous credentials. */
+  previousRefused?: string;
+  failure?: RotationFailure;
+}
+
+const firstLine = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'failed';
+
+/** The running release of each component, to restart it as it is (only its credentials change). */
+async function deployedSpecs(
+  target: ReleaseTarget,
+  components: readonly Component[],
+): Promise<Map<Component, DeploySpec>> {
+  const specs = new Map<Component, DeploySpec>();
+  for (const component of components) {
+    const release = deployedRelease(await target.history(component));
+    if (!release) {
+      throw new UserError(
+        `${component} has no deployed release to restart with new credentials`,
+        'bring the platform up first: `lakehouse up`',
+      );
+    }
+    specs.set(component, {
+      settings: release.settings,
+      version: release.version,
+      ...(release.replicas !== undefined ? { replicas: release.replicas } : {}),
+    });
+  }
+  return specs;
+}
+
+/**
+ * The runbook's "Update Secrets": new credentials for one set, then every component that holds
+ * them restarted in order (the owner first), each healthy and verified before the next; last, the
+ * owner must refuse the previous credentials. A failure puts the previous credentials back and
+ * restarts the components again, so the platform ends as it began. No release is recorded: the
+ * components run the same revision, and a later rollback keeps the current credentials.
+ */
+export async function rotateCredentials(
+  target: ReleaseTarget & SecretsTarget,
+  set: CredentialSet,
+  progress: Progress,
+): Promise<RotationResult> {
+  const order = rotationOrder(set, target.components());
+  const owner = ownerOf(set);
+  const paused = (await target.paused()).filter((c) => order.includes(c));
+  if (paused.length > 0) {
+    throw new UserError(
+      `${paused.join(', ')} ${paused.length === 1 ? 'is' : 'are'} paused (emergency rollback): a rotation must restart ${paused.length === 1 ? 'it' : 'them'}`,
+      `\`lakehouse resume ${paused[0] ?? ''}\` first`,
+    );
+  }
+  const specs = await deployedSpecs(target, order);
+
+  const generate = progress.step(`Generate new ${CREDENTIAL_SET_LABEL[set]}`);
+  const rotated = await target.rotateCredentials(set);
+  generate.done('stored (mode 0600); the old ones still work until their holders restart');
+
+  /** Restarts one component with whatever the store holds now; throws with the reason. */
+  const restart = async (component: Component, label: string): Promise<string> => {
+    const spec = specs.get(component) as DeploySpec; // every component of `order` has one
+    const step = progress.step(`${component}: ${label}`);
+    try {
+      await target.deploy(component, spec, (d) => step.update(d));
+      await target.waitHealthy(component, target.healthTimeoutMs(component), (d) => step.update(d));
+      const v = await target.verify(component, spec);
+      if (!v.ok) throw new Error(`verification failed: ${v.detail}`);
+      step.done(v.detail);
+      return v.detail;
+    } catch (err) {
+      step.fail(firstLine(err));
+      throw err;
+    }
+  };
+
+  const result: RotationResult = { set, restarted: [] };
+  /** Components told to restart with the new credentials; the last one is where it failed. */
+  const touched: Component[] = [];
+  let failed: Component = owner;
+  try {
+    for (const component of order) {
+      failed = component;
+      touched.push(component);
+      const verified = await restart(component, 'restart with the new credentials');
+      result.restarted.push({ component, verified });
+    }
+    failed = owner;
+    const check = progress.step(`${owner}: refuses the previous credentials`);
+    const refused = await rotated.previousRefused();
+    if (!refused.ok) {
+      check.fail(refused.detail);
+      throw new Error(refused.detail);
+    }
+    check.done(refused.detail);
+    result.previousRefused = refused.detail;
+    return result;
+  } catch (err) {
+    const failure: RotationFailure = {
+      component: failed,
+      reason: firstLine(err),
+      logTail: await target.logTail(failed, LOG_TAIL_LINES),
+      restored: false,
+    };
+    result.failure = failure;
+    try {
+      await rotated.restore();
+      // In the same order: the owner first again.
+      for (const c of touched) await restart(c, 'restart with the previous credentials');
+      failure.restored = true;
+    } catch (restoreErr) {
+      failure.restoreError = firstLine(restoreErr);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Verification } from '../release-target.js';
+import type { CredentialSet } from './model.js';
+
+/**
+ * Credentials replaced in the platform's secret store. Opaque to the workflow: the values never
+ * leave the target.
+ */
+export interface RotatedCredentials {
+  /** Puts the previous credentials back in the store (a failed rotation undoes itself). */
+  restore(): Promise<void>;
+  /** Checks that the owner now refuses the previous credentials. */
+  previousRefused(): Promise<Verification>;
+}
+
+/** What a credential rotation needs from a target, besides restarting components. */
+export interface SecretsTarget {
+  /** Generates new credentials for the set and stores them (nothing running changes yet). */
+  rotateCredentials(set: CredentialSet): Promise<RotatedCredentials>;
+}

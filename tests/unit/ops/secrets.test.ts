@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import {
+  COMPONENTS,
+  installRelease,
+  rotateCredentials,
+  rotationOrder,
+  type Component,
+  type Release,
+  type ReleaseTarget,
+  type SecretsTarget,
+  type Verification,
+} from '../../../src/ops/index.js';
+import { parseValues } from '../../../src/platform/config/index.js';
+import type { Progress } from '../../../src/lib/index.js';
+import { withNewCredentials, type PlatformSecrets } from '../../../src/targets/local/secrets.js';
+
+const AT = '2026-11-24T00:00:00.000Z';
+const values = parseValues('local', [
+  { file: 'env/local/helm-values.yaml', text: 'global:\n  target: local\n' },
+]);
+
+const quiet: Progress = {
+  step: () => ({ update() {}, done() {}, info() {}, warn() {}, fail() {} }),
+  line() {},
+};
+
+interface Script {
+  /** The component whose verification fails while the store holds the new credentials. */
+  failVerifyWithNew?: Component;
+  previousStillAccepted?: boolean;
+  paused?: Component[];
+  withoutRelease?: Component;
+}
+
+/**
+ * A target with a credentials "store" (a generation number) that records every restart and the
+ * generation it ran with: enough to check the order, the restore and that nothing is recorded.
+ */
+function fakeTarget(script: Script = {}) {
+  let generation = 1;
+  const restarts: string[] = [];
+  const historyWrites: Component[] = [];
+  let rotations = 0;
+  const histories = new Map<Component, Release[]>(
+    COMPONENTS.filter((c) => c !== script.withoutRelease).map((c) => [
+      c,
+      [installRelease(c, values, AT, AT)],
+    ]),
+  );
+  const target: ReleaseTarget & SecretsTarget = {
+    components: () => ['observability', 'minio', 'iceberg-catalog', 'trino'],
+    desired: () => {
+      throw new Error('not used');
+    },
+    history: (c) => Promise.resolve(histories.get(c) ?? []),
+    writeHistory: (c) => {
+      historyWrites.push(c);
+      return Promise.resolve();
+    },
+    deploy: (c, spec) => {
+      restarts.push(`${c}@${generation} (${spec.version})`);
+      return Promise.resolve();
+    },
+    waitHealthy: () => Promise.resolve(),
+    verify: (c): Promise<Verification> =>
+      Promise.resolve(
+        c === script.failVerifyWithNew && generation === 2
+          ? { ok: false, detail: 'S3 access denied' }
+          : { ok: true, detail: `${c} ok` },
+      ),
+    logTail: (c) => Promise.resolve({ process: c, text: `${c} log` }),
+    pause: () => Promise.resolve(),
+    resume: () => Promise.resolve(),
+    paused: () => Promise.resolve(script.paused ?? []),
+    scaleWorkers: () => Promise.resolve(),
+    healthTimeoutMs: () => 1000,
+    rotateCredentials: () => {
+      rotations++;
+      generation = 2;
+      return Promise.resolve({
+        restore: () => {
+          generation = 1;
+          return Promise.resolve();
+        },
+        previousRefused: () =>
+          Promise.resolve(
+            script.previousStillAccepted
+              ? { ok: false, detail: 'MinIO still accepts the previous access key' }
+              : { ok: true, detail: 'MinIO refuses the previous access key (InvalidAccessKeyId)' },
+          ),
+      });
+    },
+  };
+  return { target, restarts, historyWrites, rotations: () => rotations };
+}
+
+const minioVersion = installRelease('minio', values, AT, AT).version;
+
+describe('rotationOrder', () => {
+  it('restarts the owner first, then the holders the environment enables', () => {
+    expect(rotationOrder('minio', ['observability', 'minio', 'iceberg-catalog', 'trino'])).toEqual([
+      'minio',
+      'iceberg-catalog',
+      'trino',
+      'observability',
+    ]);
+    expect(rotationOrder('minio', ['minio', 'trino'])).toEqual(['minio', 'trino']);
+    expect(rotationOrder('airflow', ['minio', 'airflow'])).toEqual(['airflow']);
+  });
+
+  it('refuses a set whose owner is not enabled', () => {
+    expect(() => rotationOrder('airflow', ['minio', 'trino'])).toThrow(
+      /airflow is not enabled in this environment: there are no Airflow's admin password and API secrets to rotate/,
+    );
+  });
+});
+
+describe('rotateCredentials', () => {
+  it('restarts every holder with the new credentials in order, checks the old are refused, records no release', async () => {
+    const { target, restarts, historyWrites, rotations } = fakeTarget();
+    const result = await rotateCredentials(target, 'minio', quiet);
+    expect(result.failure).toBeUndefined();
+    expect(rotations()).toBe(1);
+    expect(restarts).toEqual([
+      `minio@2 (${minioVersion})`,
+      expect.stringMatching(/^iceberg-catalog@2 /),
+      expect.stringMatching(/^trino@2 /),
+      expect.stringMatching(/^observability@2 /),
+    ]);
+    expect(result.restarted.map((r) => [r.component, r.verified])).toEqual([
+      ['minio', 'minio ok'],
+      ['iceberg-catalog', 'iceberg-catalog ok'],
+      ['trino', 'trino ok'],
+      ['observability', 'observability ok'],
+    ]);
+    expect(result.previousRefused).toBe(
+      'MinIO refuses the previous access key (InvalidAccessKeyId)',
+    );
+    expect(historyWrites).toEqual([]);
+  });
+
+  it('a failed verification puts the previous credentials back and restarts what it touched', async () => {
+    const { target, restarts } = fakeTarget({ failVerifyWithNew: 'trino' });
+    const result = await rotateCredentials(target, 'minio', quiet);
+    expect(result.failure).toEqual({
+      component: 'trino',
+      reason: 'verification failed: S3 access denied',
+      logTail: { process: 'trino', text: 'trino log' },
+      restored: true,
+    });
+    expect(restarts.map((r) => r.split(' ')[0])).toEqual([
+      'minio@2',
+      'iceberg-catalog@2',
+      'trino@2',
+      'minio@1',
+      'iceberg-catalog@1',
+      'trino@1',
+    ]);
+  });
+
+  it('an owner that still takes the previous credentials fails the rotation and undoes it', async () => {
+    const { target, restarts } = fakeTarget({ previousStillAccepted: true });
+    const result = await rotateCredentials(target, 'minio', quiet);
+    expect(result.failure).toMatchObject({
+      component: 'minio',
+      reason: 'MinIO still accepts the previous access key',
+      restored: true,
+    });
+    expect(restarts.filter((r) => r.includes('@1')).map((r) => r.split('@')[0])).toEqual([
+      'minio',
+      'iceberg-catalog',
+      'trino',
+      'observability',
+    ]);
+  });
+
+  it('refuses before generating anything when a holder is paused or has no release', async () => {
+    const paused = fakeTarget({ paused: ['trino'] });
+    await expect(rotateCredentials(paused.target, 'minio', quiet)).rejects.toThrow(
+      'trino is paused (emergency rollback): a rotation must restart it',
+    );
+    expect(paused.rotations()).toBe(0);
+
+    const fresh = fakeTarget({ withoutRelease: 'iceberg-catalog' });
+    await expect(rotateCredentials(fresh.target, 'minio', quiet)).rejects.toThrow(
+      'iceberg-catalog has no deployed release to restart with new credentials',
+    );
+    expect(fresh.rotations()).toBe(0);
+    expect(fresh.restarts).toEqual([]);
+  });
+});
+
+describe('withNewCredentials', () => {
+  const current: PlatformSecrets = {
+    minio: { rootUser: 'lakehouse-0000', rootPassword: 'p'.repeat(32) },
+    airflow: {
+      adminPassword: 'a'.repeat(24),
+      jwtSecret: 'j'.repeat(43),
+      apiSecretKey: 'k'.repeat(43),
+      fernetKey: `${'f'.repeat(43)}=`,
+    },
+  };
+
+  it('replaces only the MinIO credentials for minio', () => {
+    const next = withNewCredentials(current, 'minio');
+    expect(next.airflow).toEqual(current.airflow);
+    expect(next.minio.rootUser).toMatch(/^lakehouse-[0-9a-f]{8}$/);
+    expect(next.minio.rootUser).not.toBe(current.minio.rootUser);
+    expect(next.minio.rootPassword).not.toBe(current.minio.rootPassword);
+    expect(next.minio.rootPassword.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it("replaces Airflow's password and API secrets but keeps the fernet key of its database", () => {
+    const next = withNewCredentials(current, 'airflow');
+    expect(next.minio).toEqual(current.minio);
+    expect(next.airflow.fernetKey).toBe(current.airflow.fernetKey);
+    for (const key of ['adminPassword', 'jwtSecret', 'apiSecretKey'] as const)
+      expect(next.airflow[key]).not.toBe(current.airflow[key]);
+  });
+});
