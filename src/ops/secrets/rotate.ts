@@ -96,17 +96,14 @@ export async function rotateCredentials(
   };
 
   const result: RotationResult = { set, restarted: [] };
-  /** Components told to restart with the new credentials; the last one is where it failed. */
+  /** Components told to restart with the new credentials. */
   const touched: Component[] = [];
-  let failed: Component = owner;
   try {
     for (const component of order) {
-      failed = component;
       touched.push(component);
       const verified = await restart(component, 'restart with the new credentials');
       result.restarted.push({ component, verified });
     }
-    failed = owner;
     const check = progress.step(`${owner}: refuses the previous credentials`);
     const refused = await rotated.previousRefused();
     if (!refused.ok) {
@@ -117,6 +114,8 @@ export async function rotateCredentials(
     result.previousRefused = refused.detail;
     return result;
   } catch (err) {
+    // A restart that did not finish, or else the owner's check of the previous credentials.
+    const failed = result.restarted.length < touched.length ? (touched.at(-1) as Component) : owner;
     const failure: RotationFailure = {
       component: failed,
       reason: firstLine(err),
