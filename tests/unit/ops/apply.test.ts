@@ -8,18 +8,7 @@ import {
   type Release,
   type ReleaseTarget,
 } from '../../../src/ops/index.js';
-import { parseValues } from '../../../src/platform/config/index.js';
-import type { Progress } from '../../../src/lib/index.js';
-
-const AT = '2026-11-24T00:00:00.000Z';
-const values = parseValues('local', [
-  { file: 'env/local/helm-values.yaml', text: 'global:\n  target: local\n' },
-]);
-
-const quiet: Progress = {
-  step: () => ({ update() {}, done() {}, info() {}, warn() {}, fail() {} }),
-  line() {},
-};
+import { AT, localValues as values, quiet } from '../../support/ops.js';
 
 /** A target that records what the workflow asked of it; `deploy` fails as scripted. */
 function fakeTarget(failDeploy: (spec: DeploySpec) => Error | undefined) {

@@ -10,19 +10,8 @@ import {
   type SecretsTarget,
   type Verification,
 } from '../../../src/ops/index.js';
-import { parseValues } from '../../../src/platform/config/index.js';
-import type { Progress } from '../../../src/lib/index.js';
+import { AT, localValues as values, quiet } from '../../support/ops.js';
 import { withNewCredentials, type PlatformSecrets } from '../../../src/targets/local/secrets.js';
-
-const AT = '2026-11-24T00:00:00.000Z';
-const values = parseValues('local', [
-  { file: 'env/local/helm-values.yaml', text: 'global:\n  target: local\n' },
-]);
-
-const quiet: Progress = {
-  step: () => ({ update() {}, done() {}, info() {}, warn() {}, fail() {} }),
-  line() {},
-};
 
 interface Script {
   /** The component whose verification fails while the store holds the new credentials. */
