@@ -113,7 +113,7 @@ async function verifyTrino(values: LakehouseValues, version: string): Promise<st
   const said = `/v1/info reports ${version}; SHOW SCHEMAS FROM iceberg: ${r.rows.length} schemas`;
   // Reading a table proves the workers reach the warehouse with the current credentials.
   const first = await client.query(
-    "SELECT table_schema, table_name FROM iceberg.information_schema.tables WHERE table_schema <> 'information_schema' AND table_type = 'BASE TABLE' LIMIT 1",
+    "SELECT table_schema, table_name FROM iceberg.information_schema.tables WHERE table_schema NOT IN ('information_schema', 'system') AND table_type = 'BASE TABLE' ORDER BY 1, 2 LIMIT 1",
   );
   const [schema, table] = (first.rows[0] ?? []) as [string?, string?];
   if (schema === undefined || table === undefined) return `${said} (no table to read yet)`;
