@@ -2,6 +2,7 @@
  * The /proc readers on this machine's real kernel: a listener opened here is found with its
  * owner (this process), its stat and command line.
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -42,12 +43,27 @@ describe('/proc readers', () => {
     expect(listeningSockets().filter((l) => l.port === freed)).toEqual([]);
   });
 
-  it("read this process's state, session and command line", () => {
+  it("read this process's state and command line", () => {
     const stat = procStat(process.pid);
     expect(stat?.state).toMatch(/^[RS]$/);
-    expect(stat?.session).toBeGreaterThan(0);
+    // 0 when the session leader lives outside this pid namespace (as in some CI sandboxes).
+    expect(stat?.session).toBeGreaterThanOrEqual(0);
     expect(procCommand(process.pid)).toContain('node');
     expect(procStat(2 ** 22 + 12345)).toBeNull();
+  });
+
+  it('read the session a detached child leads, as the supervisor starts processes', async () => {
+    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    try {
+      const pid = child.pid ?? -1;
+      await new Promise<void>((resolve) => child.once('spawn', () => resolve()));
+      const stat = procStat(pid);
+      expect(stat?.session).toBe(pid);
+      expect(stat?.pgrp).toBe(pid);
+      expect(procCommand(pid)).toContain('sleep');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('read the memory available', () => {
