@@ -15,23 +15,9 @@ import {
 } from '@aws-sdk/client-s3';
 import type { ObjectCopy, OnTransfer } from '../../../ops/backup/index.js';
 import { objectPath } from '../../../ops/backup/index.js';
-import type { PlatformSecrets } from '../secrets.js';
 
 /** Objects copied at once: enough to hide per-request latency, few enough for two cores. */
 const CONCURRENCY = 4;
-
-export function s3ClientFor(port: number, secrets: PlatformSecrets): S3Client {
-  return new S3Client({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: secrets.minio.rootUser,
-      secretAccessKey: secrets.minio.rootPassword,
-    },
-    maxAttempts: 5,
-  });
-}
 
 export async function* listObjects(
   s3: S3Client,

@@ -45,7 +45,8 @@ import {
   postgresCatalogHasData,
   redactUrl,
 } from '../../../catalog/store/index.js';
-import { exportBucket, importBucket, listObjects, objectExists, s3ClientFor } from './objects.js';
+import { exportBucket, importBucket, listObjects, objectExists } from './objects.js';
+import { localMinioClient } from '../platform/minio-client.js';
 
 export interface LocalBackupTargetOptions {
   stateDir: string;
@@ -126,7 +127,11 @@ export class LocalBackupTarget implements BackupTarget {
         'restore it from a backup (lakehouse restore), or start a new platform with lakehouse up',
       );
     }
-    this.s3Client = s3ClientFor(this.values.minio.ports.api, JSON.parse(text) as PlatformSecrets);
+    this.s3Client = localMinioClient(
+      this.values.minio.ports.api,
+      (JSON.parse(text) as PlatformSecrets).minio,
+      { maxAttempts: 5 },
+    );
     return this.s3Client;
   }
 

@@ -335,8 +335,7 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
           probeMinioWrite({
             port: v.minio.ports.api,
             bucket: v.minio.bucket,
-            accessKey: secrets.minio.rootUser,
-            secretKey: secrets.minio.rootPassword,
+            key: secrets.minio,
           }).then((minioWrite) => ({ minioWrite })),
         );
       }

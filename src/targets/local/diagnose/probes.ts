@@ -6,12 +6,13 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
-  S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import type { FailedQuery, Probes } from '../../../ops/diagnose/index.js';
 import { TrinoClient } from '../trino/index.js';
+import { localMinioClient } from '../platform/minio-client.js';
+import type { PlatformSecrets } from '../secrets.js';
 
 /** Trino's query list marks our own probes with this source, so they are not counted. */
 export const DIAGNOSE_SOURCE = 'lakehouse-diagnose';
@@ -194,16 +195,9 @@ export async function probeCatalogReady(
 export async function probeMinioWrite(opts: {
   port: number;
   bucket: string;
-  accessKey: string;
-  secretKey: string;
+  key: PlatformSecrets['minio'];
 }): Promise<NonNullable<Probes['minioWrite']>> {
-  const s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${opts.port}`,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: opts.accessKey, secretAccessKey: opts.secretKey },
-    maxAttempts: 1,
-  });
+  const s3 = localMinioClient(opts.port, opts.key, { maxAttempts: 1 });
   const key = `${MINIO_PROBE_PREFIX}probe-${randomBytes(6).toString('hex')}`;
   const body = `lakehouse diagnose ${new Date().toISOString()}\n`;
   const abortSignal = AbortSignal.timeout(PROBE_TIMEOUT_MS);

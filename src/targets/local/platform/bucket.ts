@@ -1,26 +1,14 @@
-import {
-  CreateBucketCommand,
-  HeadBucketCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import type { PlatformSecrets } from '../secrets.js';
+import { localMinioClient } from './minio-client.js';
 
 /** Creates the warehouse bucket if it is missing; returns false when it already existed. */
 export async function ensureBucket(
-  endpoint: string,
+  port: number,
   bucket: string,
   secrets: PlatformSecrets,
 ): Promise<boolean> {
-  const s3 = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: secrets.minio.rootUser,
-      secretAccessKey: secrets.minio.rootPassword,
-    },
-  });
+  const s3 = localMinioClient(port, secrets.minio);
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     return false;

@@ -259,11 +259,7 @@ async function startInOrder(
           step.update(`waiting for ${waiting.map((s) => `${s.name} (${s.state})`).join(', ')}`);
       });
       if (component === 'minio') {
-        const created = await ensureBucket(
-          `http://127.0.0.1:${values.minio.ports.api}`,
-          values.minio.bucket,
-          secrets,
-        );
+        const created = await ensureBucket(values.minio.ports.api, values.minio.bucket, secrets);
         changed ||= created;
         if (created) step.update(`created bucket ${values.minio.bucket}`);
       }

@@ -3,10 +3,11 @@
  * every process spec and config file is rendered from), and the owner is asked whether it still
  * takes the previous ones.
  */
-import { ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3ServiceException } from '@aws-sdk/client-s3';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import type { CredentialSet, RotatedCredentials, Verification } from '../../../ops/index.js';
 import { AIRFLOW_ADMIN_USER } from '../airflow/index.js';
+import { localMinioClient } from '../platform/minio-client.js';
 import { AirflowApiError, AirflowClient } from '../airflow/client.js';
 import {
   ensureSecrets,
@@ -37,13 +38,7 @@ async function minioRefuses(
   values: LakehouseValues,
   old: PlatformSecrets['minio'],
 ): Promise<Verification> {
-  const s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${values.minio.ports.api}`,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: old.rootUser, secretAccessKey: old.rootPassword },
-  });
+  const s3 = localMinioClient(values.minio.ports.api, old, { maxAttempts: 1 });
   try {
     await s3.send(new ListObjectsV2Command({ Bucket: values.minio.bucket, MaxKeys: 1 }));
     return { ok: false, detail: 'MinIO still accepts the previous access key' };

@@ -230,7 +230,7 @@ export class LocalReleaseTarget implements ReleaseTarget, SecretsTarget {
     if (component === 'trino') await waitForTrino(values, onProgress);
     if (component === 'minio') {
       await ensureBucket(
-        `http://127.0.0.1:${values.minio.ports.api}`,
+        values.minio.ports.api,
         values.minio.bucket,
         await ensureSecrets(this.stateDir),
       );

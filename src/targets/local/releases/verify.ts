@@ -7,11 +7,11 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   DeleteObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import type { Component, Verification } from '../../../ops/index.js';
 import type { PlatformSecrets } from '../secrets.js';
+import { localMinioClient } from '../platform/minio-client.js';
 import { TrinoClient, type TrinoInfo } from '../trino/index.js';
 
 const TIMEOUT_MS = 15_000;
@@ -47,15 +47,7 @@ async function verifyObservability(values: LakehouseValues): Promise<string> {
 }
 
 async function verifyMinio(values: LakehouseValues, secrets: PlatformSecrets): Promise<string> {
-  const s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${values.minio.ports.api}`,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: secrets.minio.rootUser,
-      secretAccessKey: secrets.minio.rootPassword,
-    },
-  });
+  const s3 = localMinioClient(values.minio.ports.api, secrets.minio);
   const Bucket = values.minio.bucket;
   try {
     const list = await s3.send(new ListObjectsV2Command({ Bucket, MaxKeys: 1 }));
