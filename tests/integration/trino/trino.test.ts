@@ -22,6 +22,7 @@ import {
   trinoCliCommand,
   trinoLaunch,
   TrinoQueryError,
+  trinoTmpDir,
   writeTrinoFiles,
 } from '../../../src/targets/local/trino/index.js';
 import { killOnExit, OutputBuffer, terminate, waitUntilReady } from '../../support/process.js';
@@ -123,11 +124,14 @@ afterAll(async () => {
 
 async function startNode(
   name: string,
-  opts: Omit<Parameters<typeof renderTrinoNode>[0], 'nodeId' | 'dataDir'>,
+  opts: Omit<Parameters<typeof renderTrinoNode>[0], 'nodeId' | 'dataDir' | 'tmpDir'>,
 ): Promise<Node> {
   const nodeDir = join(root, name);
   const dataDir = join(nodeDir, 'data');
-  await writeTrinoFiles(nodeDir, renderTrinoNode({ ...opts, nodeId: name, dataDir }));
+  await writeTrinoFiles(
+    nodeDir,
+    renderTrinoNode({ ...opts, nodeId: name, dataDir, tmpDir: trinoTmpDir(nodeDir) }),
+  );
   const launch = trinoLaunch({ serverDir, etcDir: join(nodeDir, 'etc'), dataDir, java });
   const child = spawn(launch.command, launch.args, {
     env: launch.env,

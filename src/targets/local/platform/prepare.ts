@@ -25,7 +25,12 @@ import {
 } from '../observability/index.js';
 import type { ComponentName } from '../process-spec.js';
 import type { PlatformSecrets } from '../secrets.js';
-import { renderTrinoNode, writeTrinoFiles, type TrinoCatalog } from '../trino/index.js';
+import {
+  renderTrinoNode,
+  trinoTmpDir,
+  writeTrinoFiles,
+  type TrinoCatalog,
+} from '../trino/index.js';
 import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
 import { airflowDagsFolder, type InstalledComponents } from './specs.js';
 import { airflowPaths, writeAdminCredentials } from '../airflow/index.js';
@@ -209,6 +214,7 @@ export async function writeTrinoConfig(
         httpPort: node.port,
         coordinatorUrl,
         dataDir: join(dir, 'data'),
+        tmpDir: trinoTmpDir(dir),
         heap: node.heap,
         queryMaxMemory: trino.queryMaxMemory,
         catalogs,

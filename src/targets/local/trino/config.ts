@@ -42,6 +42,8 @@ export interface TrinoNodeOptions {
   dataDir: string;
   /** JVM maximum heap, e.g. `2G` or `1536M`. */
   heap: string;
+  /** The JVM's `java.io.tmpdir`: `trinoTmpDir(nodeDir)`, which `writeTrinoFiles` creates. */
+  tmpDir: string;
   /** Cluster-wide `query.max-memory`, e.g. `1GB`. */
   queryMaxMemory: string;
   catalogs: readonly TrinoCatalog[];
@@ -76,7 +78,7 @@ export function renderTrinoNode(opts: TrinoNodeOptions): TrinoFiles {
       ['node.bind-ip', '127.0.0.1'],
       ['node.internal-address', '127.0.0.1'],
     ]),
-    'etc/jvm.config': jvmConfig(opts.heap),
+    'etc/jvm.config': jvmConfig(opts.heap, opts.tmpDir),
     'etc/config.properties': properties([
       ['coordinator', String(opts.role === 'coordinator')],
       ...(opts.role === 'coordinator'
@@ -156,7 +158,7 @@ function renderCatalog(catalog: TrinoCatalog): string {
  * JVM options, one per line as the launcher reads them. Trino's recommended set, trimmed for a
  * small shared machine: no heap dumps (a 2 GB file per OOM), a smaller code cache.
  */
-function jvmConfig(heap: string): string {
+function jvmConfig(heap: string, tmpDir: string): string {
   return [
     '-server',
     `-Xmx${heap}`,
@@ -173,6 +175,9 @@ function jvmConfig(heap: string): string {
     // Trino attaches an agent to itself to measure object sizes; newer JDKs warn unless allowed.
     '-XX:+EnableDynamicAgentLoading',
     '-Dfile.encoding=UTF-8',
+    // The compression codecs unpack native libraries into the temp dir and a killed JVM leaves
+    // them there: in the node's own directory they go with it instead of piling up in /tmp.
+    `-Djava.io.tmpdir=${tmpDir}`,
     '',
   ].join('\n');
 }
@@ -204,7 +209,13 @@ function escapeValue(key: string, value: string): string {
  * file is written beside its target and renamed over it, so a secret never sits in a file with a
  * looser mode, and a catalog file no longer rendered is removed (Trino would load it otherwise).
  */
+/** A node's JVM temp dir, inside the node's directory. */
+export function trinoTmpDir(nodeDir: string): string {
+  return join(nodeDir, 'tmp');
+}
+
 export async function writeTrinoFiles(nodeDir: string, files: TrinoFiles): Promise<void> {
+  await mkdir(trinoTmpDir(nodeDir), { recursive: true, mode: 0o700 });
   const etc = join(nodeDir, 'etc');
   await mkdir(join(etc, 'catalog'), { recursive: true, mode: 0o700 });
   await chmod(etc, 0o700);

@@ -7,6 +7,7 @@ export {
   isSecretFile,
   parseHeapMb,
   renderTrinoNode,
+  trinoTmpDir,
   writeTrinoFiles,
   type TrinoCatalog,
   type TrinoFiles,

@@ -11,6 +11,7 @@ import {
   renderTrinoNode,
   trinoCliCommand,
   trinoLaunch,
+  trinoTmpDir,
   writeTrinoFiles,
   type TrinoNodeOptions,
 } from '../../../../../src/targets/local/trino/index.js';
@@ -35,6 +36,7 @@ const coordinator: TrinoNodeOptions = {
   httpPort: 8080,
   coordinatorUrl: 'http://127.0.0.1:8080/',
   dataDir: '/state/trino/coordinator/data',
+  tmpDir: '/state/trino/coordinator/tmp',
   heap: '2G',
   queryMaxMemory: '1GB',
   catalogs: [{ name: 'tpch', connector: 'tpch' }, iceberg],
@@ -106,6 +108,7 @@ describe('renderTrinoNode', () => {
     const jvm = (files['etc/jvm.config'] ?? '').split('\n');
     expect(jvm).toContain('-Xmx2G');
     expect(jvm).toContain('-XX:+UseG1GC');
+    expect(jvm).toContain('-Djava.io.tmpdir=/state/trino/coordinator/tmp');
     expect(jvm).not.toContain('-XX:+HeapDumpOnOutOfMemoryError');
   });
 
@@ -138,7 +141,7 @@ describe('renderTrinoNode', () => {
 });
 
 describe('writeTrinoFiles', () => {
-  it('writes catalogs 0600 under a 0700 etc, and drops catalogs no longer rendered', async () => {
+  it('writes catalogs 0600 under a 0700 etc, creates the JVM temp dir, and drops catalogs no longer rendered', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lakehouse-trino-files-'));
     try {
       await writeFile(join(dir, 'placeholder'), '');
@@ -147,6 +150,7 @@ describe('writeTrinoFiles', () => {
       expect(secret.mode & 0o777).toBe(0o600);
       expect((await stat(join(dir, 'etc'))).mode & 0o777).toBe(0o700);
       expect((await stat(join(dir, 'etc/config.properties'))).mode & 0o777).toBe(0o644);
+      expect((await stat(trinoTmpDir(dir))).mode & 0o777).toBe(0o700);
 
       await writeTrinoFiles(dir, renderTrinoNode({ ...coordinator, catalogs: [] }));
       expect(await readdir(join(dir, 'etc/catalog'))).toEqual([]);
