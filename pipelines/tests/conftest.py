@@ -3,7 +3,9 @@ the DAGs folder is importable the way Airflow's DAG processor makes it (on sys.p
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +14,7 @@ DAGS_DIR = Path(__file__).resolve().parent.parent / "dags"
 
 # Set before anything imports airflow: its configuration is read once, at import.
 _home = tempfile.mkdtemp(prefix="lakehouse-airflow-test-")
+atexit.register(shutil.rmtree, _home, ignore_errors=True)
 os.environ.setdefault("AIRFLOW_HOME", _home)
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(DAGS_DIR))

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,17 +60,21 @@ describe('the environments in env/', () => {
 
   it('extra files merge on top, in order, and are named in errors by their path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'values-'));
-    const a = join(dir, 'a.yaml');
-    const b = join(dir, 'b.yaml');
-    await writeFile(a, 'trino:\n  workers:\n    count: 3\n    heap: 1G\n');
-    await writeFile(b, 'trino:\n  workers:\n    count: 2\n');
-    const values = await loadValues({ env: 'local', files: [a, b] });
-    expect(values.trino.workers).toMatchObject({ count: 2, heap: '1G' });
+    try {
+      const a = join(dir, 'a.yaml');
+      const b = join(dir, 'b.yaml');
+      await writeFile(a, 'trino:\n  workers:\n    count: 3\n    heap: 1G\n');
+      await writeFile(b, 'trino:\n  workers:\n    count: 2\n');
+      const values = await loadValues({ env: 'local', files: [a, b] });
+      expect(values.trino.workers).toMatchObject({ count: 2, heap: '1G' });
 
-    await writeFile(b, 'trino:\n  workers:\n    count: -1\n');
-    await expect(loadValues({ env: 'local', files: [a, b] })).rejects.toThrow(
-      `  ${b}: trino.workers.count is -1\n`,
-    );
+      await writeFile(b, 'trino:\n  workers:\n    count: -1\n');
+      await expect(loadValues({ env: 'local', files: [a, b] })).rejects.toThrow(
+        `  ${b}: trino.workers.count is -1\n`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

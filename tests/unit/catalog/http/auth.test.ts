@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Authenticator, loadAuthFile } from '../../../../src/catalog/http/auth.js';
 
 const config = {
@@ -10,8 +10,15 @@ const config = {
   'token-lifetime-seconds': 60,
 };
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function writeTemp(content: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'auth-')), 'auth.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'auth-'));
+  tempDirs.push(dir);
+  const path = join(dir, 'auth.yaml');
   writeFileSync(path, content);
   return path;
 }
