@@ -15,6 +15,7 @@ import {
 } from '../process-spec.js';
 import { ensureSecrets } from '../secrets.js';
 import {
+  readDesiredSpecs,
   SupervisorClient,
   SupervisorUnavailableError,
   waitForHealthy,
@@ -58,7 +59,10 @@ export function resolveRestartTarget(
   }
   const one = live.find((p) => p.name === name);
   if (!one) {
-    const known = [...new Set(live.map((p) => p.component)), ...live.map((p) => p.name)];
+    const known =
+      live.length > 0
+        ? [...new Set(live.map((p) => p.component)), ...live.map((p) => p.name)]
+        : COMPONENT_ORDER;
     throw new UserError(`no component or process "${target}"`, `one of: ${known.join(', ')}`);
   }
   return { component: one.component, processes: [one.name] };
@@ -100,6 +104,12 @@ export async function restartLocal(opts: RestartOptions): Promise<RestartResult>
     live = await client.status();
   } catch (err) {
     if (err instanceof SupervisorUnavailableError) {
+      // A mistyped name is reported before the stopped platform: starting it would not help.
+      const lastStarted = readDesiredSpecs(stateDir);
+      const isComponent = (COMPONENT_ORDER as readonly string[]).includes(
+        COMPONENT_ALIASES[opts.target] ?? opts.target,
+      );
+      if (lastStarted.length > 0 || !isComponent) resolveRestartTarget(opts.target, lastStarted);
       throw new UserError('the platform is not running', 'start it with `lakehouse up`');
     }
     throw err;
