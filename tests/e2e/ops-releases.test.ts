@@ -4,7 +4,7 @@
  * with paused reconciliation, scaling Trino workers with drain, and rotating MinIO's credentials —
  * the data written before stays identical throughout (row count and checksums).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -409,5 +409,61 @@ describe('releases: upgrade, rollback, scale on the local platform', () => {
       ['observability', 'minio', 'iceberg-catalog', 'trino'].map((c) => history(c)),
     );
     expect(historiesAfter).toEqual(historiesBefore);
+  });
+
+  it('a rotation killed half-way is named by diagnose and finished by rotating again', async () => {
+    const journalFile = join(platform.home, 'releases', 'rotation.json');
+    const restartedSoFar = (): string[] => {
+      try {
+        return (JSON.parse(readFileSync(journalFile, 'utf8')) as { restarted: string[] }).restarted;
+      } catch {
+        return []; // not written yet
+      }
+    };
+    const child = spawn(
+      process.execPath,
+      [cli, 'secrets', 'rotate', 'minio', '-f', platform.valuesFile],
+      { cwd: repo, env: { ...process.env, LAKEHOUSE_HOME: platform.home }, stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 180_000;
+    // Killed once MinIO took the new credentials and before the others did.
+    while (!restartedSoFar().includes('minio')) {
+      expect(Date.now() < deadline, 'the rotation never journaled MinIO as restarted').toBe(true);
+      await sleep(20);
+    }
+    child.kill('SIGKILL');
+    await exited;
+
+    interface DiagnoseJson {
+      exitCode: number;
+      findings: Array<{ id: string; severity: string; component: string; evidence: string[] }>;
+    }
+    const diagnose = async (): Promise<DiagnoseJson> => {
+      const r = await platform.runWithValues(['diagnose', '-o', 'json'], 300_000);
+      const out = JSON.parse(r.stdout) as DiagnoseJson;
+      expect(r.code, r.stderr).toBe(out.exitCode);
+      return out;
+    };
+    const found = await diagnose();
+    const interrupted = found.findings.find((f) => f.id === 'rotation-interrupted');
+    expect(interrupted, JSON.stringify(found.findings, null, 2)).toMatchObject({
+      severity: 'critical',
+      component: 'minio',
+    });
+    expect(interrupted?.evidence.join('\n')).toMatch(
+      /restarted with the new credentials: minio[\s\S]*not restarted: .*observability/,
+    );
+    expect(found.exitCode).toBe(1);
+
+    const again = await timed('rotation finishing an interrupted one', () =>
+      platform.runWithValues(['secrets', 'rotate', 'minio']),
+    );
+    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expect(again.stderr).toMatch(/an earlier rotation \(started .*\) stopped before restarting/);
+    expect(existsSync(journalFile)).toBe(false);
+    const after = await diagnose();
+    expect(after.findings.map((f) => f.id)).not.toContain('rotation-interrupted');
+    await expectDataIntact();
   });
 });

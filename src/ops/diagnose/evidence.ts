@@ -4,6 +4,7 @@
  * the rules can be tested on hand-written evidence and a Kubernetes target can fill the same shape
  * (pods for processes, events for install failures).
  */
+import type { RotationJournal } from '../secrets/index.js';
 
 /** A process as the supervisor (or the cluster) reports it, plus what we saw of it ourselves. */
 export interface ProcessEvidence {
@@ -120,6 +121,8 @@ export interface Evidence {
   disks: DiskEvidence[];
   installs: InstallEvidence[];
   installFailures: InstallFailure[];
+  /** A credential rotation that has not ended; `running` while its command is alive. */
+  rotation?: RotationJournal & { running: boolean };
   probes: Probes;
   /** Settings the fixes quote, e.g. `trino.queryMaxMemory` → `1GB`. */
   settings: Record<string, string>;

@@ -4,6 +4,7 @@
  * Kubernetes term the runbook uses (CrashLoopBackOff, ImagePullBackOff, Pending, service not
  * accessible) so an operator who knows the runbook recognises the case.
  */
+import { CREDENTIAL_SET_LABEL, notRestarted, ownerOf } from '../secrets/index.js';
 import type { Evidence, FailedQuery, ProcessEvidence } from './evidence.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -475,6 +476,49 @@ function catalogRules(ev: Evidence): Finding[] {
   return out;
 }
 
+/** A credential rotation that is running, or that stopped half-way (its command died). */
+function rotationRules(ev: Evidence): Finding[] {
+  const r = ev.rotation;
+  if (!r) return [];
+  const owner = ownerOf(r.set);
+  const label = CREDENTIAL_SET_LABEL[r.set];
+  const pending = notRestarted(r);
+  const evidence = [
+    `started ${r.startedAt}; restarted with the new credentials: ${r.restarted.join(', ') || 'none'}`,
+    ...(pending.length > 0 ? [`not restarted: ${pending.join(', ')}`] : []),
+  ];
+  if (r.running) {
+    return [
+      {
+        id: 'rotation-running',
+        severity: 'info',
+        component: owner,
+        title: `a rotation of ${label} is running`,
+        evidence,
+        cause: 'its command restarts the holders one by one; some may be restarting now',
+        fix: 'wait for `lakehouse secrets rotate` to finish, then: lakehouse diagnose',
+      },
+    ];
+  }
+  const ownerSwitched = r.restarted.includes(owner);
+  return [
+    {
+      id: 'rotation-interrupted',
+      // Once the owner took the new credentials, holders still on the old ones are refused.
+      severity: ownerSwitched && pending.length > 0 ? 'critical' : 'warning',
+      component: owner,
+      title: `a rotation of ${label} did not finish`,
+      evidence,
+      cause: ownerSwitched
+        ? pending.length > 0
+          ? `the rotating command stopped after ${owner} took the new credentials: ${pending.join(', ')} still sign in with the previous ones, which ${owner} refuses`
+          : `the rotating command stopped before it checked that ${owner} refuses the previous credentials (or could not put them back)`
+        : 'the rotating command stopped after storing the new credentials: everything still runs with the previous ones, but a component restarted now would take the new ones',
+      fix: `lakehouse secrets rotate ${r.set}   # new credentials again, every holder restarted in order`,
+    },
+  ];
+}
+
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 /** Every finding the evidence supports, most severe first; only `scope`'s when one was asked. */
@@ -487,6 +531,7 @@ export function evaluateRules(ev: Evidence): Finding[] {
     ...catalogRules(ev),
     ...minioRules(ev),
     ...trinoRules(ev),
+    ...rotationRules(ev),
   ];
   const scoped = ev.scope
     ? all.filter(

@@ -3,9 +3,11 @@ export {
   CREDENTIAL_SET_LABEL,
   CREDENTIAL_SETS,
   isCredentialSet,
+  notRestarted,
   ownerOf,
   rotationOrder,
   type CredentialSet,
+  type RotationJournal,
 } from './model.js';
 export { rotateCredentials, type RotationFailure, type RotationResult } from './rotate.js';
 export type { RotatedCredentials, SecretsTarget } from './target.js';

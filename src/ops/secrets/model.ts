@@ -44,3 +44,21 @@ export function rotationOrder(set: CredentialSet, enabled: readonly Component[])
   }
   return HOLDERS[set].filter((c) => enabled.includes(c));
 }
+
+/**
+ * A rotation that began and has not ended, as the target keeps it while the rotation runs. One
+ * left behind belongs to a command that died (or could not put the previous credentials back):
+ * the holders not yet restarted still use credentials the owner may no longer accept.
+ */
+export interface RotationJournal {
+  set: CredentialSet;
+  startedAt: string;
+  /** Every holder the rotation restarts, in order. */
+  holders: Component[];
+  /** The holders restarted with the new credentials so far, in order. */
+  restarted: Component[];
+}
+
+/** The holders of an unfinished rotation that did not restart with the new credentials. */
+export const notRestarted = (journal: RotationJournal): Component[] =>
+  journal.holders.filter((c) => !journal.restarted.includes(c));

@@ -3,7 +3,14 @@ import { UserError } from '../../lib/index.js';
 import type { DeploySpec, ReleaseTarget } from '../release-target.js';
 import { deployedRelease, type Component } from '../releases/index.js';
 import { LOG_TAIL_LINES } from '../upgrade/index.js';
-import { CREDENTIAL_SET_LABEL, ownerOf, rotationOrder, type CredentialSet } from './model.js';
+import {
+  CREDENTIAL_SET_LABEL,
+  notRestarted,
+  ownerOf,
+  rotationOrder,
+  type CredentialSet,
+  type RotationJournal,
+} from './model.js';
 import type { SecretsTarget } from './target.js';
 
 export interface RotationFailure {
@@ -57,6 +64,9 @@ async function deployedSpecs(
  * owner must refuse the previous credentials. A failure puts the previous credentials back and
  * restarts the components again, so the platform ends as it began. No release is recorded: the
  * components run the same revision, and a later rollback keeps the current credentials.
+ *
+ * The rotation is journaled while it runs: one interrupted (a killed command) is named by
+ * `diagnose`, and finished by rotating the same set again, which restarts every holder.
  */
 export async function rotateCredentials(
   target: ReleaseTarget & SecretsTarget,
@@ -72,9 +82,29 @@ export async function rotateCredentials(
       `\`lakehouse resume ${paused[0] ?? ''}\` first`,
     );
   }
+  const unfinished = await target.unfinishedRotation();
+  if (unfinished && unfinished.set !== set) {
+    throw new UserError(
+      `a rotation of ${CREDENTIAL_SET_LABEL[unfinished.set]} (started ${unfinished.startedAt}) did not finish: ${notRestarted(unfinished).join(', ')} may still use the previous ones`,
+      `finish it first: \`lakehouse secrets rotate ${unfinished.set}\``,
+    );
+  }
   const specs = await deployedSpecs(target, order);
 
   const generate = progress.step(`Generate new ${CREDENTIAL_SET_LABEL[set]}`);
+  if (unfinished) {
+    generate.info(
+      `an earlier rotation (started ${unfinished.startedAt}) stopped before restarting ${notRestarted(unfinished).join(', ')}: this one restarts every holder`,
+    );
+  }
+  const journal: RotationJournal = {
+    set,
+    startedAt: new Date().toISOString(),
+    holders: order,
+    restarted: [],
+  };
+  // Journaled before the store changes: a kill between the two leaves a journal, never silence.
+  await target.journalRotation(journal);
   const rotated = await target.rotateCredentials(set);
   generate.done('stored (mode 0600); the old ones still work until their holders restart');
 
@@ -103,6 +133,8 @@ export async function rotateCredentials(
       touched.push(component);
       const verified = await restart(component, 'restart with the new credentials');
       result.restarted.push({ component, verified });
+      journal.restarted.push(component);
+      await target.journalRotation(journal);
     }
     const check = progress.step(`${owner}: refuses the previous credentials`);
     const refused = await rotated.previousRefused();
@@ -112,6 +144,7 @@ export async function rotateCredentials(
     }
     check.done(refused.detail);
     result.previousRefused = refused.detail;
+    await target.journalRotation(null);
     return result;
   } catch (err) {
     // A restart that did not finish, or else the owner's check of the previous credentials.
@@ -128,7 +161,9 @@ export async function rotateCredentials(
       // In the same order: the owner first again.
       for (const c of touched) await restart(c, 'restart with the previous credentials');
       failure.restored = true;
+      await target.journalRotation(null);
     } catch (restoreErr) {
+      // The journal stays: the holders may run with either credentials, and diagnose says so.
       failure.restoreError = firstLine(restoreErr);
     }
     return result;

@@ -1,5 +1,5 @@
 import type { Verification } from '../release-target.js';
-import type { CredentialSet } from './model.js';
+import type { CredentialSet, RotationJournal } from './model.js';
 
 /**
  * Credentials replaced in the platform's secret store. Opaque to the workflow: the values never
@@ -16,4 +16,8 @@ export interface RotatedCredentials {
 export interface SecretsTarget {
   /** Generates new credentials for the set and stores them (nothing running changes yet). */
   rotateCredentials(set: CredentialSet): Promise<RotatedCredentials>;
+  /** The rotation that began and has not ended; null when none. */
+  unfinishedRotation(): Promise<RotationJournal | null>;
+  /** Keeps a rotation's progress; null when it ended (with either set of credentials in force). */
+  journalRotation(journal: RotationJournal | null): Promise<void>;
 }

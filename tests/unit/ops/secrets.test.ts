@@ -7,6 +7,7 @@ import {
   type Component,
   type Release,
   type ReleaseTarget,
+  type RotationJournal,
   type SecretsTarget,
   type Verification,
 } from '../../../src/ops/index.js';
@@ -19,6 +20,10 @@ interface Script {
   previousStillAccepted?: boolean;
   paused?: Component[];
   withoutRelease?: Component;
+  /** Putting the previous credentials back fails. */
+  restoreFails?: boolean;
+  /** A journal left by an earlier rotation that did not finish. */
+  unfinished?: RotationJournal;
 }
 
 /**
@@ -30,6 +35,9 @@ function fakeTarget(script: Script = {}) {
   const restarts: string[] = [];
   const historyWrites: Component[] = [];
   let rotations = 0;
+  let journal: RotationJournal | null = script.unfinished ?? null;
+  /** Each journal write: the holders restarted so far, or null when the rotation ended. */
+  const journalWrites: Array<string[] | null> = [];
   const histories = new Map<Component, Release[]>(
     COMPONENTS.filter((c) => c !== script.withoutRelease).map((c) => [
       c,
@@ -37,7 +45,7 @@ function fakeTarget(script: Script = {}) {
     ]),
   );
   const target: ReleaseTarget & SecretsTarget = {
-    components: () => ['observability', 'minio', 'iceberg-catalog', 'trino'],
+    components: () => ['observability', 'minio', 'iceberg-catalog', 'trino', 'airflow'],
     desired: () => {
       throw new Error('not used');
     },
@@ -68,6 +76,7 @@ function fakeTarget(script: Script = {}) {
       generation = 2;
       return Promise.resolve({
         restore: () => {
+          if (script.restoreFails) return Promise.reject(new Error('disk full'));
           generation = 1;
           return Promise.resolve();
         },
@@ -79,8 +88,21 @@ function fakeTarget(script: Script = {}) {
           ),
       });
     },
+    unfinishedRotation: () => Promise.resolve(journal),
+    journalRotation: (j) => {
+      journal = j === null ? null : structuredClone(j);
+      journalWrites.push(j === null ? null : [...j.restarted]);
+      return Promise.resolve();
+    },
   };
-  return { target, restarts, historyWrites, rotations: () => rotations };
+  return {
+    target,
+    restarts,
+    historyWrites,
+    rotations: () => rotations,
+    journal: () => journal,
+    journalWrites,
+  };
 }
 
 const minioVersion = installRelease('minio', values, AT, AT).version;
@@ -128,9 +150,61 @@ describe('rotateCredentials', () => {
     expect(historyWrites).toEqual([]);
   });
 
-  it('a failed verification puts the previous credentials back and restarts what it touched', async () => {
-    const { target, restarts } = fakeTarget({ failVerifyWithNew: 'trino' });
+  it('journals the rotation while it runs, holder by holder, and ends the journal when done', async () => {
+    const { target, journal, journalWrites } = fakeTarget();
+    await rotateCredentials(target, 'minio', quiet);
+    expect(journalWrites).toEqual([
+      [],
+      ['minio'],
+      ['minio', 'iceberg-catalog'],
+      ['minio', 'iceberg-catalog', 'trino'],
+      ['minio', 'iceberg-catalog', 'trino', 'observability'],
+      null,
+    ]);
+    expect(journal()).toBeNull();
+  });
+
+  it('keeps the journal when the previous credentials could not be put back', async () => {
+    const { target, journal } = fakeTarget({ failVerifyWithNew: 'trino', restoreFails: true });
     const result = await rotateCredentials(target, 'minio', quiet);
+    expect(result.failure).toMatchObject({ restored: false, restoreError: 'disk full' });
+    expect(journal()).toMatchObject({
+      set: 'minio',
+      holders: ['minio', 'iceberg-catalog', 'trino', 'observability'],
+      restarted: ['minio', 'iceberg-catalog'],
+    });
+  });
+
+  it('an unfinished rotation of the same set is finished by rotating again; another set must wait', async () => {
+    const unfinished: RotationJournal = {
+      set: 'minio',
+      startedAt: AT,
+      holders: ['minio', 'iceberg-catalog', 'trino', 'observability'],
+      restarted: ['minio'],
+    };
+    const other = fakeTarget({ unfinished });
+    await expect(rotateCredentials(other.target, 'airflow', quiet)).rejects.toThrow(
+      `a rotation of MinIO's root credentials (started ${AT}) did not finish: iceberg-catalog, trino, observability may still use the previous ones`,
+    );
+    expect(other.rotations()).toBe(0);
+    expect(other.journal()).toEqual(unfinished);
+
+    const same = fakeTarget({ unfinished });
+    const result = await rotateCredentials(same.target, 'minio', quiet);
+    expect(result.failure).toBeUndefined();
+    expect(same.restarts.map((r) => r.split(' ')[0])).toEqual([
+      'minio@2',
+      'iceberg-catalog@2',
+      'trino@2',
+      'observability@2',
+    ]);
+    expect(same.journal()).toBeNull();
+  });
+
+  it('a failed verification puts the previous credentials back and restarts what it touched', async () => {
+    const { target, restarts, journal } = fakeTarget({ failVerifyWithNew: 'trino' });
+    const result = await rotateCredentials(target, 'minio', quiet);
+    expect(journal()).toBeNull();
     expect(result.failure).toEqual({
       component: 'trino',
       reason: 'verification failed: S3 access denied',

@@ -28,6 +28,7 @@ import { trinoCacheDir } from '../install/trino.js';
 import { ALERTMANAGER_BINARY, PROMETHEUS_BINARY } from '../observability/index.js';
 import { platformLayout, TRINO_COORDINATOR, trinoWorker } from '../platform/layout.js';
 import { readInstallFailures } from '../platform/install-failures.js';
+import { readRotation } from '../releases/store.js';
 import { statusLocal } from '../platform/status.js';
 import { COMPONENT_ALIASES, COMPONENT_ORDER, type ProcessStatus } from '../process-spec.js';
 import { secretsFile, ensureSecrets } from '../secrets.js';
@@ -107,6 +108,7 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
       disks: await this.disks(),
       installs: this.installs(),
       installFailures: readInstallFailures(stateDir),
+      ...this.rotation(),
       probes,
       settings: {
         'trino.queryMaxMemory': values.trino.queryMaxMemory,
@@ -117,6 +119,13 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
         'icebergCatalog.database': redactUrl(values.icebergCatalog.database),
       },
     };
+  }
+
+  /** A rotation's journal, and whether the command that wrote it still runs. */
+  private rotation(): Pick<Evidence, 'rotation'> {
+    const found = readRotation(this.opts.stateDir);
+    if (!found) return {};
+    return { rotation: { ...found.journal, running: procStat(found.pid) !== null } };
   }
 
   private logTail(name: string): string[] {

@@ -1,12 +1,21 @@
 /**
  * The local release store: `<stateDir>/releases/<component>.json` holds a component's revisions,
- * `<stateDir>/releases/paused.json` the components whose reconciliation is paused. Each file is
+ * `<stateDir>/releases/paused.json` the components whose reconciliation is paused,
+ * `<stateDir>/releases/rotation.json` a credential rotation while it runs. Each file is
  * written beside its target and renamed over it, so a crash leaves the old or the new one.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { COMPONENTS, effectiveValues, type Component, type Release } from '../../../ops/index.js';
+import {
+  COMPONENTS,
+  CREDENTIAL_SETS,
+  effectiveValues,
+  type Component,
+  type CredentialSet,
+  type Release,
+  type RotationJournal,
+} from '../../../ops/index.js';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 
 const releaseSchema = z.object({
@@ -33,10 +42,23 @@ const pausedFileSchema = z.object({
   components: z.array(z.enum(COMPONENTS as [Component, ...Component[]])),
 });
 
+const componentSchema = z.enum(COMPONENTS as [Component, ...Component[]]);
+
+const rotationFileSchema = z.object({
+  version: z.literal(1),
+  set: z.enum(CREDENTIAL_SETS as [CredentialSet, ...CredentialSet[]]),
+  startedAt: z.string(),
+  holders: z.array(componentSchema),
+  restarted: z.array(componentSchema),
+  /** The rotating command's process: alive means the rotation is running, not interrupted. */
+  pid: z.number().int().positive(),
+});
+
 export const releasesDir = (stateDir: string): string => join(stateDir, 'releases');
 export const historyFile = (stateDir: string, component: Component): string =>
   join(releasesDir(stateDir), `${component}.json`);
 const pausedFile = (stateDir: string): string => join(releasesDir(stateDir), 'paused.json');
+const rotationFile = (stateDir: string): string => join(releasesDir(stateDir), 'rotation.json');
 
 function readJson(file: string): unknown {
   let text: string;
@@ -108,4 +130,21 @@ export function readPaused(stateDir: string): Component[] {
 export function writePaused(stateDir: string, components: readonly Component[]): void {
   const sorted = COMPONENTS.filter((c) => components.includes(c));
   writeJsonAtomic(pausedFile(stateDir), { version: 1, components: sorted });
+}
+
+/** The journal of a rotation that has not ended, with the pid of the command running it. */
+export function readRotation(stateDir: string): { journal: RotationJournal; pid: number } | null {
+  const file = rotationFile(stateDir);
+  const json = readJson(file);
+  if (json === undefined) return null;
+  const parsed = rotationFileSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${file}: invalid`);
+  const { set, startedAt, holders, restarted, pid } = parsed.data;
+  return { journal: { set, startedAt, holders, restarted }, pid };
+}
+
+/** Keeps the journal, owned by this process; null removes it. */
+export function writeRotation(stateDir: string, journal: RotationJournal | null): void {
+  if (journal === null) rmSync(rotationFile(stateDir), { force: true });
+  else writeJsonAtomic(rotationFile(stateDir), { version: 1, ...journal, pid: process.pid });
 }

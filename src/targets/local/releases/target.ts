@@ -20,6 +20,7 @@ import {
   type Release,
   type ReleaseTarget,
   type RotatedCredentials,
+  type RotationJournal,
   type SecretsTarget,
   type Verification,
   DeployNotStartedError,
@@ -45,7 +46,15 @@ import { HEALTH_TIMEOUT_MS, waitForTrino } from '../platform/health.js';
 import { checkPorts } from '../platform/up.js';
 import { baseEnv, configurePlatform, installPlatform } from '../platform/prepare-platform.js';
 import type { InstalledComponents } from '../platform/specs.js';
-import { readAllHistories, readHistory, readPaused, writeHistory, writePaused } from './store.js';
+import {
+  readAllHistories,
+  readHistory,
+  readPaused,
+  readRotation,
+  writeHistory,
+  writePaused,
+  writeRotation,
+} from './store.js';
 import { verifyComponent } from './verify.js';
 import { rotateStoredCredentials } from './credentials.js';
 
@@ -106,6 +115,15 @@ export class LocalReleaseTarget implements ReleaseTarget, SecretsTarget {
 
   rotateCredentials(set: CredentialSet): Promise<RotatedCredentials> {
     return rotateStoredCredentials(this.stateDir, set, () => this.effective());
+  }
+
+  unfinishedRotation(): Promise<RotationJournal | null> {
+    return Promise.resolve(readRotation(this.stateDir)?.journal ?? null);
+  }
+
+  journalRotation(journal: RotationJournal | null): Promise<void> {
+    writeRotation(this.stateDir, journal);
+    return Promise.resolve();
   }
 
   healthTimeoutMs(component: Component): number {

@@ -9,6 +9,7 @@ import {
   type Finding,
   type ProcessEvidence,
 } from '../../../../src/ops/diagnose/index.js';
+import type { Component } from '../../../../src/ops/index.js';
 
 const GB = 1024 ** 3;
 const NOW = Date.parse('2026-11-23T23:00:00Z');
@@ -515,6 +516,50 @@ describe('diagnose rules', () => {
       lastExit: { code: 1, signal: null, at: NOW },
     });
     expect(only(evaluateRules(backoff), 'restarting').evidence[0]).toContain('exit code 1');
+  });
+
+  it('a credential rotation that stopped half-way: critical once the owner switched, fix rotate again', () => {
+    const holders: Component[] = ['minio', 'iceberg-catalog', 'trino', 'observability'];
+    const rotation = { set: 'minio' as const, startedAt: '2026-11-23T22:00:00Z', holders };
+    const halfway = only(
+      evaluateRules({
+        ...healthy(),
+        rotation: { ...rotation, restarted: ['minio', 'iceberg-catalog'], running: false },
+      }),
+      'rotation-interrupted',
+    );
+    expect(halfway).toMatchObject({
+      severity: 'critical',
+      component: 'minio',
+      title: "a rotation of MinIO's root credentials did not finish",
+      evidence: [
+        'started 2026-11-23T22:00:00Z; restarted with the new credentials: minio, iceberg-catalog',
+        'not restarted: trino, observability',
+      ],
+    });
+    expect(halfway.cause).toContain('trino, observability still sign in with the previous ones');
+    expect(halfway.fix).toMatch(/^lakehouse secrets rotate minio /);
+
+    const beforeOwner = only(
+      evaluateRules({ ...healthy(), rotation: { ...rotation, restarted: [], running: false } }),
+      'rotation-interrupted',
+    );
+    expect(beforeOwner.severity).toBe('warning');
+    expect(beforeOwner.cause).toContain('everything still runs with the previous ones');
+
+    const running = evaluateRules({
+      ...healthy(),
+      rotation: { ...rotation, restarted: ['minio'], running: true },
+    });
+    expect(only(running, 'rotation-running').severity).toBe('info');
+    expect(running.map((f) => f.id)).toEqual(['rotation-running']);
+    expect(
+      evaluateRules({
+        ...healthy(),
+        scope: 'trino',
+        rotation: { ...rotation, restarted: ['minio'], running: false },
+      }),
+    ).toEqual([]);
   });
 
   it('scope: only the component asked about (and the platform) is reported, critical first', () => {
