@@ -125,46 +125,13 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
     const paths = (): ObservabilityPaths =>
       need(input.observability, 'observability configuration');
     const specs: ProcessSpec[] = [];
-    if (obs.alertmanager.enabled) {
-      const launch = alertmanagerLaunch({
-        binary: need(installed.alertmanager, 'Alertmanager'),
-        configFile: paths().alertmanagerConfig,
-        dataDir: paths().alertmanagerData,
-        port: obs.alertmanager.port,
-      });
-      specs.push({
-        name: 'alertmanager',
-        component: 'observability',
-        version: obs.alertmanager.version,
-        command: launch.command,
-        args: launch.args,
-        env: launch.env,
-        ports: [obs.alertmanager.port],
-        health: { url: launch.healthUrl },
-        dependsOn: [],
-      });
-    }
-    if (obs.prometheus.enabled) {
-      const launch = prometheusLaunch({
-        binary: need(installed.prometheus, 'Prometheus'),
-        configFile: paths().prometheusConfig,
-        dataDir: paths().prometheusData,
-        port: obs.prometheus.port,
-        retention: obs.prometheus.retention,
-      });
-      specs.push({
-        name: 'prometheus',
-        component: 'observability',
-        version: obs.prometheus.version,
-        command: launch.command,
-        args: launch.args,
-        env: launch.env,
-        ports: [obs.prometheus.port],
-        health: { url: launch.healthUrl },
-        dependsOn: [],
-      });
-    }
-    const exporter = (name: string, version: string, port: number, launch: LaunchSpec) =>
+    /** One observability process: a single port, healthy when its launch's health URL answers. */
+    const observabilityProcess = (
+      name: string,
+      version: string,
+      port: number,
+      launch: LaunchSpec,
+    ): number =>
       specs.push({
         name,
         component: 'observability',
@@ -176,10 +143,37 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
         health: { url: launch.healthUrl },
         dependsOn: [],
       });
+    if (obs.alertmanager.enabled) {
+      observabilityProcess(
+        'alertmanager',
+        obs.alertmanager.version,
+        obs.alertmanager.port,
+        alertmanagerLaunch({
+          binary: need(installed.alertmanager, 'Alertmanager'),
+          configFile: paths().alertmanagerConfig,
+          dataDir: paths().alertmanagerData,
+          port: obs.alertmanager.port,
+        }),
+      );
+    }
+    if (obs.prometheus.enabled) {
+      observabilityProcess(
+        'prometheus',
+        obs.prometheus.version,
+        obs.prometheus.port,
+        prometheusLaunch({
+          binary: need(installed.prometheus, 'Prometheus'),
+          configFile: paths().prometheusConfig,
+          dataDir: paths().prometheusData,
+          port: obs.prometheus.port,
+          retention: obs.prometheus.retention,
+        }),
+      );
+    }
     if (nodeExporterRuns(values)) {
       const port = obs.nodeExporter.port;
       const binary = need(installed.nodeExporter, 'node-exporter');
-      exporter(
+      observabilityProcess(
         'node-exporter',
         versions.nodeExporter.version,
         port,
@@ -189,7 +183,7 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
     // Airflow's metrics bridge: part of observability, so it runs before Airflow sends to it.
     if (statsdExporterRuns(values)) {
       const { port, statsdPort } = obs.statsdExporter;
-      exporter(
+      observabilityProcess(
         'statsd-exporter',
         versions.statsdExporter.version,
         port,
