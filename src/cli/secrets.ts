@@ -61,7 +61,7 @@ export function registerSecretsCommands(program: Command): void {
       const f = result.failure;
       if (!f) {
         out.push(
-          `✔ ${CREDENTIAL_SET_LABEL[set]} rotated: ${result.restarted.map((r) => r.component).join(', ')} restarted and verified; ${result.previousRefused ?? ''}`,
+          `✔ ${CREDENTIAL_SET_LABEL[set]} rotated: ${result.restarted.map((r) => r.component).join(', ')} restarted and verified; ${result.retired ? `${result.retired}; ` : ''}${result.previousRefused ?? ''}`,
         );
         out.push('The new credentials are in the credentials file (`lakehouse up` names it).');
       } else {

@@ -195,7 +195,7 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
       db.close();
     }
   });
-  it('secrets rotate airflow: new password and API secrets, the old password refused, runs kept, tasks still run', async () => {
+  it('secrets rotate airflow: new password, API secrets and fernet key, the old password refused, runs and variables kept, tasks still run', async () => {
     interface AirflowCredentials {
       airflow: {
         adminPassword: string;
@@ -207,12 +207,35 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
     const file = join(home, 'secrets', 'credentials.json');
     const adminFile = join(home, 'secrets', 'airflow-admin.json');
     const before = JSON.parse(readFileSync(file, 'utf8')) as AirflowCredentials;
+    const port = platform?.ports['airflow.port'];
+    const api = `http://127.0.0.1:${port}`;
+    const token = (password: string) =>
+      fetch(`${api}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+    const bearer = async (password: string): Promise<Record<string, string>> => {
+      const res = await token(password);
+      expect(res.status).toBe(201);
+      const { access_token } = (await res.json()) as { access_token: string };
+      return { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' };
+    };
+    // A variable Airflow encrypts with the fernet key; nothing of ours rewrites it.
+    const secretValue = `e2e-${Date.now()}`;
+    const created = await fetch(`${api}/api/v2/variables`, {
+      method: 'POST',
+      headers: await bearer(before.airflow.adminPassword),
+      body: JSON.stringify({ key: 'e2e_encrypted', value: secretValue }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect(((await created.json()) as { is_encrypted: boolean }).is_encrypted).toBe(true);
 
     const run = await lakehouse(withValues(['secrets', 'rotate', 'airflow']));
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.code, output).toBe(0);
     expect(run.stdout).toContain(
-      "✔ Airflow's admin password and API secrets rotated: airflow restarted and verified; admin signs in with the new password; the previous one is refused (401)",
+      "✔ Airflow's admin password, API secrets and fernet key rotated: airflow restarted and verified; database re-encrypted with the new fernet key; the previous key dropped; admin signs in with the new password; the previous one is refused (401)",
     );
 
     const after = JSON.parse(readFileSync(file, 'utf8')) as AirflowCredentials;
@@ -221,23 +244,31 @@ describe('pipelines end to end (Airflow + Trino + Iceberg)', () => {
       expect(output).not.toContain(after.airflow[key]);
       expect(output).not.toContain(before.airflow[key]);
     }
-    // The fernet key encrypts Airflow's database: kept.
-    expect(after.airflow.fernetKey).toBe(before.airflow.fernetKey);
+    // One new fernet key, and Airflow's processes run with it alone.
+    expect(after.airflow.fernetKey).toMatch(/^[A-Za-z0-9_-]{43}=$/);
+    expect(after.airflow.fernetKey).not.toBe(before.airflow.fernetKey);
+    expect(output).not.toContain(after.airflow.fernetKey);
+    const desired = JSON.parse(readFileSync(join(home, 'run', 'desired.json'), 'utf8')) as {
+      processes: Array<{ component: string; env: Record<string, string> }>;
+    };
+    const airflowEnvs = desired.processes.filter((p) => p.component === 'airflow');
+    expect(airflowEnvs.length).toBeGreaterThan(0);
+    for (const p of airflowEnvs)
+      expect(p.env['AIRFLOW__CORE__FERNET_KEY']).toBe(after.airflow.fernetKey);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const admin = readFileSync(adminFile, 'utf8');
     expect(admin).toContain(after.airflow.adminPassword);
     expect(admin).not.toContain(before.airflow.adminPassword);
 
     // Airflow's API itself: the old password is refused, the new one signs in.
-    const port = platform?.ports['airflow.port'];
-    const token = (password: string) =>
-      fetch(`http://127.0.0.1:${port}/auth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password }),
-      });
     expect((await token(before.airflow.adminPassword)).status).toBe(401);
     expect((await token(after.airflow.adminPassword)).status).toBe(201);
+    // The variable was re-encrypted: Airflow, holding only the new key, still reads it.
+    const variable = await fetch(`${api}/api/v2/variables/e2e_encrypted`, {
+      headers: await bearer(after.airflow.adminPassword),
+    });
+    expect(variable.status).toBe(200);
+    expect(((await variable.json()) as { value: string | null }).value).toBe(secretValue);
 
     // The runs are still there, and a task runs (task workers authenticate with the new JWT secret).
     const runs = await lakehouse(withValues(['dags', 'runs', 'lakehouse_ingest', '-o', 'json']));

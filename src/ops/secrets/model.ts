@@ -17,14 +17,14 @@ const HOLDERS: Record<CredentialSet, readonly Component[]> = {
   // The catalog and Trino read and write the warehouse; Prometheus scrapes MinIO with a token
   // signed by the root credentials.
   minio: ['minio', 'iceberg-catalog', 'trino', 'observability'],
-  // The admin password, the API's JWT and session secrets (not the fernet key: see rotate.ts).
+  // The admin password, the API's JWT and session secrets, and the fernet key of its database.
   airflow: ['airflow'],
 };
 
 /** What the set is, for messages. */
 export const CREDENTIAL_SET_LABEL: Record<CredentialSet, string> = {
   minio: "MinIO's root credentials",
-  airflow: "Airflow's admin password and API secrets",
+  airflow: "Airflow's admin password, API secrets and fernet key",
 };
 
 /** The component that owns (checks) the credentials. */

@@ -27,6 +27,8 @@ export interface RotationResult {
   set: CredentialSet;
   /** The components restarted with the new credentials, in order, and what verified each. */
   restarted: Array<{ component: Component; verified: string }>;
+  /** What was dropped after the restarts, for sets that keep previous credentials a while. */
+  retired?: string;
   /** The owner's answer to the previous credentials. */
   previousRefused?: string;
   failure?: RotationFailure;
@@ -135,6 +137,17 @@ export async function rotateCredentials(
       result.restarted.push({ component, verified });
       journal.restarted.push(component);
       await target.journalRotation(journal);
+    }
+    if (rotated.retirePrevious) {
+      const retire = progress.step(`${owner}: drop the previous credentials it still holds`);
+      try {
+        result.retired = await rotated.retirePrevious();
+        retire.done(result.retired);
+      } catch (err) {
+        retire.fail(firstLine(err));
+        throw err;
+      }
+      await restart(owner, 'restart with the new credentials only');
     }
     const check = progress.step(`${owner}: refuses the previous credentials`);
     const refused = await rotated.previousRefused();

@@ -10,6 +10,12 @@ export interface RotatedCredentials {
   restore(): Promise<void>;
   /** Checks that the owner now refuses the previous credentials. */
   previousRefused(): Promise<Verification>;
+  /**
+   * For sets whose owner keeps the previous credentials beside the new ones while it converts
+   * its data (Airflow's fernet keys): drops them from the store once every holder restarted, and
+   * says what it did. The owner restarts once more after it.
+   */
+  retirePrevious?(): Promise<string>;
 }
 
 /** What a credential rotation needs from a target, besides restarting components. */

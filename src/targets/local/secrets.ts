@@ -4,6 +4,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { CredentialSet } from '../../ops/index.js';
 
+/** One Fernet key: 32 bytes in URL-safe base64 with padding; or several, comma-separated. */
+const FERNET_KEYS = /^[A-Za-z0-9_-]{43}=(,[A-Za-z0-9_-]{43}=)*$/;
+
+/** The key Airflow encrypts with: the first of the list. */
+export const primaryFernetKey = (keys: string): string => keys.split(',')[0] ?? keys;
+
+/** The list holds older keys that data may still be encrypted with. */
+export const hasPreviousFernetKeys = (keys: string): boolean => keys.includes(',');
+
 const airflowSecrets = z.object({
   /** The `admin` user's password (SimpleAuthManager). */
   adminPassword: z.string().min(16),
@@ -11,8 +20,14 @@ const airflowSecrets = z.object({
   jwtSecret: z.string().min(32),
   /** The API server's session secret. */
   apiSecretKey: z.string().min(32),
-  /** Encrypts connection passwords and variables in the metadata database. */
-  fernetKey: z.string().length(44),
+  /**
+   * Encrypts connection passwords and variables in the metadata database. During a rotation a
+   * comma-separated list, newest first, as Airflow takes it: it encrypts with the first key and
+   * decrypts with any (see `withNewCredentials`).
+   */
+  fernetKey: z
+    .string()
+    .regex(FERNET_KEYS, 'one fernet key (44 characters of URL-safe base64), or a comma list'),
 });
 
 /** Credentials generated once per installation; never MinIO's defaults, never printed. */
@@ -33,13 +48,17 @@ export function secretsFile(stateDir: string): string {
   return join(stateDir, 'secrets', 'credentials.json');
 }
 
+/** Fernet wants exactly 32 bytes in URL-safe base64 with padding. */
+function generateFernetKey(): string {
+  return randomBytes(32).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
 function generateAirflow(): PlatformSecrets['airflow'] {
   return {
     adminPassword: randomBytes(18).toString('base64url'),
     jwtSecret: randomBytes(32).toString('base64url'),
     apiSecretKey: randomBytes(32).toString('base64url'),
-    // Fernet wants exactly 32 bytes in URL-safe base64 with padding.
-    fernetKey: randomBytes(32).toString('base64').replace(/\+/g, '-').replace(/\//g, '_'),
+    fernetKey: generateFernetKey(),
   };
 }
 
@@ -55,12 +74,43 @@ function generate(): PlatformSecrets {
 }
 
 /**
- * `secrets` with new credentials for one set. Airflow's fernet key stays: it encrypts the
- * connections and variables in Airflow's database, which a new key could no longer read.
+ * `secrets` with new credentials for one set. Airflow's new fernet key goes in front of the
+ * current ones (Airflow's own rotation procedure): its database stays readable while
+ * `airflow rotate-fernet-key` re-encrypts it with the new key, and `withoutPreviousFernetKeys`
+ * drops the old ones after that.
  */
 export function withNewCredentials(secrets: PlatformSecrets, set: CredentialSet): PlatformSecrets {
   if (set === 'minio') return { ...secrets, minio: generateMinio() };
-  return { ...secrets, airflow: { ...generateAirflow(), fernetKey: secrets.airflow.fernetKey } };
+  return {
+    ...secrets,
+    airflow: {
+      ...generateAirflow(),
+      fernetKey: `${generateFernetKey()},${secrets.airflow.fernetKey}`,
+    },
+  };
+}
+
+/** `secrets` with only the newest fernet key: once the database was re-encrypted with it. */
+export function withoutPreviousFernetKeys(secrets: PlatformSecrets): PlatformSecrets {
+  return {
+    ...secrets,
+    airflow: { ...secrets.airflow, fernetKey: primaryFernetKey(secrets.airflow.fernetKey) },
+  };
+}
+
+/**
+ * The credentials a failed rotation puts back: `previous`, but keeping the rotation's fernet key
+ * after the previous ones, since Airflow's database may already be re-encrypted with it (the next
+ * start re-encrypts it with the previous key again).
+ */
+export function withRestoredCredentials(
+  previous: PlatformSecrets,
+  rotated: PlatformSecrets,
+): PlatformSecrets {
+  const newKey = primaryFernetKey(rotated.airflow.fernetKey);
+  const keys = previous.airflow.fernetKey.split(',');
+  if (keys.includes(newKey)) return previous;
+  return { ...previous, airflow: { ...previous.airflow, fernetKey: [...keys, newKey].join(',') } };
 }
 
 /**

@@ -12,7 +12,13 @@ import {
   type Verification,
 } from '../../../src/ops/index.js';
 import { AT, localValues as values, quiet } from '../../support/ops.js';
-import { withNewCredentials, type PlatformSecrets } from '../../../src/targets/local/secrets.js';
+import {
+  primaryFernetKey,
+  withNewCredentials,
+  withoutPreviousFernetKeys,
+  withRestoredCredentials,
+  type PlatformSecrets,
+} from '../../../src/targets/local/secrets.js';
 
 interface Script {
   /** The component whose verification fails while the store holds the new credentials. */
@@ -24,6 +30,8 @@ interface Script {
   restoreFails?: boolean;
   /** A journal left by an earlier rotation that did not finish. */
   unfinished?: RotationJournal;
+  /** The owner keeps the previous credentials until they are retired (Airflow's fernet keys). */
+  retires?: boolean;
 }
 
 /**
@@ -80,6 +88,14 @@ function fakeTarget(script: Script = {}) {
           generation = 1;
           return Promise.resolve();
         },
+        ...(script.retires
+          ? {
+              retirePrevious: () => {
+                restarts.push('retire');
+                return Promise.resolve('previous key dropped');
+              },
+            }
+          : {}),
         previousRefused: () =>
           Promise.resolve(
             script.previousStillAccepted
@@ -121,7 +137,7 @@ describe('rotationOrder', () => {
 
   it('refuses a set whose owner is not enabled', () => {
     expect(() => rotationOrder('airflow', ['minio', 'trino'])).toThrow(
-      /airflow is not enabled in this environment: there are no Airflow's admin password and API secrets to rotate/,
+      /airflow is not enabled in this environment: there are no Airflow's admin password, API secrets and fernet key to rotate/,
     );
   });
 });
@@ -162,6 +178,14 @@ describe('rotateCredentials', () => {
       null,
     ]);
     expect(journal()).toBeNull();
+  });
+
+  it('retires the previous credentials after every holder restarted, then restarts the owner again', async () => {
+    const { target, restarts } = fakeTarget({ retires: true });
+    const result = await rotateCredentials(target, 'airflow', quiet);
+    expect(result.failure).toBeUndefined();
+    expect(result.retired).toBe('previous key dropped');
+    expect(restarts.map((r) => r.split(' ')[0])).toEqual(['airflow@2', 'retire', 'airflow@2']);
   });
 
   it('keeps the journal when the previous credentials could not be put back', async () => {
@@ -273,11 +297,30 @@ describe('withNewCredentials', () => {
     expect(next.minio.rootPassword.length).toBeGreaterThanOrEqual(16);
   });
 
-  it("replaces Airflow's password and API secrets but keeps the fernet key of its database", () => {
+  it("replaces Airflow's password and API secrets, and puts a new fernet key before the current", () => {
     const next = withNewCredentials(current, 'airflow');
     expect(next.minio).toEqual(current.minio);
-    expect(next.airflow.fernetKey).toBe(current.airflow.fernetKey);
     for (const key of ['adminPassword', 'jwtSecret', 'apiSecretKey'] as const)
       expect(next.airflow[key]).not.toBe(current.airflow[key]);
+    const [newKey, oldKey, ...rest] = next.airflow.fernetKey.split(',');
+    expect(newKey).toMatch(/^[A-Za-z0-9_-]{43}=$/);
+    expect(newKey).not.toBe(current.airflow.fernetKey);
+    expect(oldKey).toBe(current.airflow.fernetKey);
+    expect(rest).toEqual([]);
+    expect(primaryFernetKey(next.airflow.fernetKey)).toBe(newKey);
+    expect(withoutPreviousFernetKeys(next).airflow).toEqual({ ...next.airflow, fernetKey: newKey });
+  });
+
+  it('a failed rotation restores the previous credentials but keeps the new fernet key readable', () => {
+    const next = withNewCredentials(current, 'airflow');
+    const newKey = primaryFernetKey(next.airflow.fernetKey);
+    const restored = withRestoredCredentials(current, next);
+    expect(restored.airflow).toEqual({
+      ...current.airflow,
+      fernetKey: `${current.airflow.fernetKey},${newKey}`,
+    });
+    expect(primaryFernetKey(restored.airflow.fernetKey)).toBe(current.airflow.fernetKey);
+    // MinIO's rotation leaves the fernet keys alone.
+    expect(withRestoredCredentials(current, withNewCredentials(current, 'minio'))).toEqual(current);
   });
 });

@@ -50,6 +50,23 @@ export async function prepareAirflowDatabase(opts: {
       `fix what the output says; the database is ${opts.paths.database}`,
     );
   }
+  // Several fernet keys: a credential rotation is under way. Re-encrypt every connection,
+  // variable and trigger with the newest, so the older keys can be dropped after this start.
+  const reencrypt = (opts.env['AIRFLOW__CORE__FERNET_KEY'] ?? '').includes(',');
+  if (reencrypt) {
+    const rotated = await run(opts.airflow, ['rotate-fernet-key'], {
+      env: opts.env,
+      cwd: opts.paths.home,
+      timeoutMs: 300_000,
+      tailLines: 20,
+    });
+    if (rotated.code !== 0) {
+      throw new UserError(
+        `airflow rotate-fernet-key failed:\n${rotated.tail}`,
+        `the database still reads with every listed key; see the output above (database ${opts.paths.database})`,
+      );
+    }
+  }
   const conn = await run(opts.python, ['-c', UPSERT_CONNECTION], {
     env: { ...opts.env, LAKEHOUSE_TRINO_CONN_URI: opts.trinoConnUri },
     cwd: opts.paths.home,
@@ -63,5 +80,8 @@ export async function prepareAirflowDatabase(opts: {
     );
   }
   const changed = conn.tail.split('\n').find((l) => /^(created|updated) trino_default$/.test(l));
-  return changed ?? 'database current, trino_default as configured';
+  return [
+    changed ?? 'database current, trino_default as configured',
+    ...(reencrypt ? ['re-encrypted with the newest fernet key'] : []),
+  ].join('; ');
 }

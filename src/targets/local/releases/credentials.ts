@@ -12,6 +12,8 @@ import { AirflowApiError, AirflowClient } from '../airflow/client.js';
 import {
   ensureSecrets,
   withNewCredentials,
+  withoutPreviousFernetKeys,
+  withRestoredCredentials,
   writeSecrets,
   type PlatformSecrets,
 } from '../secrets.js';
@@ -26,7 +28,17 @@ export async function rotateStoredCredentials(
   const next = withNewCredentials(previous, set);
   await writeSecrets(stateDir, next);
   return {
-    restore: () => writeSecrets(stateDir, previous),
+    restore: () => writeSecrets(stateDir, withRestoredCredentials(previous, next)),
+    ...(set === 'airflow'
+      ? {
+          // Every Airflow start re-encrypts its database with the newest key while older ones are
+          // listed (prepareAirflowDatabase); after the restart they can go.
+          retirePrevious: async () => {
+            await writeSecrets(stateDir, withoutPreviousFernetKeys(await ensureSecrets(stateDir)));
+            return 'database re-encrypted with the new fernet key; the previous key dropped';
+          },
+        }
+      : {}),
     previousRefused: () =>
       set === 'minio'
         ? minioRefuses(values(), previous.minio)
