@@ -38,48 +38,39 @@ export async function prepareAirflowDatabase(opts: {
 }): Promise<string> {
   await mkdir(opts.paths.home, { recursive: true });
   await mkdir(opts.paths.logs, { recursive: true });
-  const migrate = await run(opts.airflow, ['db', 'migrate'], {
-    env: opts.env,
-    cwd: opts.paths.home,
-    timeoutMs: 600_000,
-    tailLines: 20,
-  });
-  if (migrate.code !== 0) {
-    throw new UserError(
-      `airflow db migrate failed:\n${migrate.tail}`,
-      `fix what the output says; the database is ${opts.paths.database}`,
-    );
-  }
+  /** Runs one step in Airflow's home; a failure names the step and quotes its output. */
+  const step = async (
+    what: string,
+    command: string,
+    args: string[],
+    extraEnv: Record<string, string> = {},
+  ): Promise<string> => {
+    const result = await run(command, args, {
+      env: { ...opts.env, ...extraEnv },
+      cwd: opts.paths.home,
+      timeoutMs: 600_000,
+      tailLines: 20,
+    });
+    if (result.code !== 0) {
+      throw new UserError(
+        `${what} failed:\n${result.tail}`,
+        `fix what the output says; the database is ${opts.paths.database}`,
+      );
+    }
+    return result.tail;
+  };
+  await step('airflow db migrate', opts.airflow, ['db', 'migrate']);
   // Several fernet keys: a credential rotation is under way. Re-encrypt every connection,
   // variable and trigger with the newest, so the older keys can be dropped after this start.
   const reencrypt = (opts.env['AIRFLOW__CORE__FERNET_KEY'] ?? '').includes(',');
-  if (reencrypt) {
-    const rotated = await run(opts.airflow, ['rotate-fernet-key'], {
-      env: opts.env,
-      cwd: opts.paths.home,
-      timeoutMs: 300_000,
-      tailLines: 20,
-    });
-    if (rotated.code !== 0) {
-      throw new UserError(
-        `airflow rotate-fernet-key failed:\n${rotated.tail}`,
-        `the database still reads with every listed key; see the output above (database ${opts.paths.database})`,
-      );
-    }
-  }
-  const conn = await run(opts.python, ['-c', UPSERT_CONNECTION], {
-    env: { ...opts.env, LAKEHOUSE_TRINO_CONN_URI: opts.trinoConnUri },
-    cwd: opts.paths.home,
-    timeoutMs: 300_000,
-    tailLines: 20,
-  });
-  if (conn.code !== 0) {
-    throw new UserError(
-      `provisioning the trino_default connection failed:\n${conn.tail}`,
-      `see the output above; the database is ${opts.paths.database}`,
-    );
-  }
-  const changed = conn.tail.split('\n').find((l) => /^(created|updated) trino_default$/.test(l));
+  if (reencrypt) await step('airflow rotate-fernet-key', opts.airflow, ['rotate-fernet-key']);
+  const tail = await step(
+    'provisioning the trino_default connection',
+    opts.python,
+    ['-c', UPSERT_CONNECTION],
+    { LAKEHOUSE_TRINO_CONN_URI: opts.trinoConnUri },
+  );
+  const changed = tail.split('\n').find((l) => /^(created|updated) trino_default$/.test(l));
   return [
     changed ?? 'database current, trino_default as configured',
     ...(reencrypt ? ['re-encrypted with the newest fernet key'] : []),
