@@ -41,7 +41,10 @@ const INTEGER_COLUMNS = new Set(['depth', 'created_at', 'updated_at', 'version',
 
 export type CatalogRowCounts = Record<(typeof TABLES)[number]['name'], number>;
 
-/** Rows per INSERT when writing into PostgreSQL (9 columns × 500 stays far below 65535 params). */
+/**
+ * Rows held at once, either way: a FETCH from PostgreSQL, an INSERT into it (9 columns × 500 stays
+ * far below its 65535 parameters). Rows carry whole table metadata, so a table is never read whole.
+ */
 const BATCH = 500;
 
 async function connect(url: string): Promise<pg.Client> {
@@ -101,25 +104,37 @@ export async function exportPostgresCatalog(
     db.pragma('journal_mode = DELETE');
     try {
       const counts = {} as CatalogRowCounts;
+      // One SQLite transaction around the awaits: nothing else uses this connection.
+      db.exec('BEGIN');
       for (const table of TABLES) {
         const cols = table.columns.join(', ');
-        const rows = await client.query<Record<string, unknown>>(
-          `SELECT ${cols} FROM ${table.name} ORDER BY ${table.order}`,
-        );
         const insert = db.prepare(
           `INSERT INTO ${table.name} (${cols}) VALUES (${table.columns.map(() => '?').join(', ')})`,
         );
-        db.transaction(() => {
-          for (const row of rows.rows) {
+        // A cursor of the transaction's snapshot, read a batch at a time.
+        await client.query(
+          `DECLARE copy_rows NO SCROLL CURSOR FOR SELECT ${cols} FROM ${table.name} ORDER BY ${table.order}`,
+        );
+        let copied = 0;
+        for (;;) {
+          const batch = await client.query<Record<string, unknown>>(
+            `FETCH ${BATCH} FROM copy_rows`,
+          );
+          for (const row of batch.rows) {
             insert.run(
               table.columns.map((c) => (INTEGER_COLUMNS.has(c) ? Number(row[c]) : row[c])),
             );
           }
-        })();
-        counts[table.name] = rows.rows.length;
+          copied += batch.rows.length;
+          if (batch.rows.length < BATCH) break;
+        }
+        await client.query('CLOSE copy_rows');
+        counts[table.name] = copied;
       }
+      db.exec('COMMIT');
       return counts;
     } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
       db.close();
     }
   } finally {
@@ -149,19 +164,29 @@ export async function importPostgresCatalog(
     const counts = {} as CatalogRowCounts;
     for (const table of TABLES) {
       const cols = table.columns.join(', ');
-      const rows = source
-        .prepare(`SELECT ${cols} FROM ${table.name} ORDER BY ${table.order}`)
-        .raw()
-        .all() as unknown[][];
-      for (let i = 0; i < rows.length; i += BATCH) {
-        const batch = rows.slice(i, i + BATCH);
-        const width = table.columns.length;
+      const width = table.columns.length;
+      const insertBatch = async (batch: unknown[][]): Promise<void> => {
         const values = batch
           .map((_, r) => `(${table.columns.map((_c, c) => `$${r * width + c + 1}`).join(', ')})`)
           .join(', ');
         await client.query(`INSERT INTO ${table.name} (${cols}) VALUES ${values}`, batch.flat());
+      };
+      const rows = source
+        .prepare(`SELECT ${cols} FROM ${table.name} ORDER BY ${table.order}`)
+        .raw()
+        .iterate() as IterableIterator<unknown[]>;
+      let batch: unknown[][] = [];
+      let copied = 0;
+      for (const row of rows) {
+        batch.push(row);
+        if (batch.length === BATCH) {
+          await insertBatch(batch);
+          copied += batch.length;
+          batch = [];
+        }
       }
-      counts[table.name] = rows.length;
+      if (batch.length > 0) await insertBatch(batch);
+      counts[table.name] = copied + batch.length;
     }
     await client.query('COMMIT');
     return counts;

@@ -194,6 +194,39 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
     await back.close();
   });
 
+  it('copies a catalog of more rows than one batch both ways, every row exactly', async () => {
+    const url = await newDatabase('large');
+    const store = await openCatalogStore(url);
+    await store.createNamespace(W, ['big'], {});
+    // 1234 tables: two full batches of 500 and a partial one, each way.
+    for (let i = 0; i < 1234; i++) {
+      await store.createObject(W, {
+        kind: 'table',
+        namespace: ['big'],
+        name: `t${String(i).padStart(4, '0')}`,
+        metadataLocation: `s3://warehouse/big/t${i}/metadata/00000.metadata.json`,
+        metadataJson: metadata(i),
+      });
+    }
+    await store.close();
+    const file = join(dir, 'large.db');
+    expect(await exportPostgresCatalog(url, file)).toEqual({
+      namespaces: 1,
+      objects: 1234,
+      idempotency_keys: 0,
+    });
+    const expected = await pgRows(url);
+    expect(sqliteRows(file)).toEqual(expected);
+
+    const copy = await newDatabase('large_copy');
+    expect(await importPostgresCatalog(file, copy)).toEqual({
+      namespaces: 1,
+      objects: 1234,
+      idempotency_keys: 0,
+    });
+    expect(await pgRows(copy)).toEqual(expected);
+  });
+
   it('a failing import leaves the database as it was', async () => {
     const url = await newDatabase('kept');
     const store = await openCatalogStore(url);
