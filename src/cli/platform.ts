@@ -144,6 +144,16 @@ export function registerPlatformCommands(program: Command): void {
           `⏸ ${c}: reconciliation PAUSED (emergency rollback) — \`lakehouse resume ${c}\` resumes it\n`,
         );
       }
+      const rotation = status.rotation;
+      if (rotation) {
+        const { CREDENTIAL_SET_LABEL, notRestarted } = await import('../ops/index.js');
+        const what = `a rotation of ${CREDENTIAL_SET_LABEL[rotation.set]} (started ${rotation.startedAt})`;
+        process.stdout.write(
+          rotation.running
+            ? `🔑 ${what} is running\n`
+            : `⚠ ${what} did not finish: ${notRestarted(rotation).join(', ') || 'its last check'} still to do — \`lakehouse secrets rotate ${rotation.set}\` finishes it\n`,
+        );
+      }
       process.stdout.write(
         status.supervisor.running
           ? `supervisor pid ${status.supervisor.pid}\n`

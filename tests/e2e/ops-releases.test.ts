@@ -455,6 +455,10 @@ describe('releases: upgrade, rollback, scale on the local platform', () => {
       /restarted with the new credentials: minio[\s\S]*not restarted: .*observability/,
     );
     expect(found.exitCode).toBe(1);
+    const status = await platform.runWithValues(['status']);
+    expect(status.stdout).toMatch(
+      /⚠ a rotation of MinIO's root credentials \(started .*\) did not finish: .*observability still to do — `lakehouse secrets rotate minio` finishes it/,
+    );
 
     const again = await timed('rotation finishing an interrupted one', () =>
       platform.runWithValues(['secrets', 'rotate', 'minio']),
@@ -464,6 +468,7 @@ describe('releases: upgrade, rollback, scale on the local platform', () => {
     expect(existsSync(journalFile)).toBe(false);
     const after = await diagnose();
     expect(after.findings.map((f) => f.id)).not.toContain('rotation-interrupted');
+    expect((await platform.runWithValues(['status'])).stdout).not.toContain('rotation');
     await expectDataIntact();
   });
 });

@@ -123,9 +123,8 @@ export class LocalDiagnoseTarget implements DiagnoseTarget {
 
   /** A rotation's journal, and whether the command that wrote it still runs. */
   private rotation(): Pick<Evidence, 'rotation'> {
-    const found = readRotation(this.opts.stateDir);
-    if (!found) return {};
-    return { rotation: { ...found.journal, running: procStat(found.pid) !== null } };
+    const rotation = readRotation(this.opts.stateDir);
+    return rotation ? { rotation } : {};
   }
 
   private logTail(name: string): string[] {

@@ -23,13 +23,14 @@ import {
   type ScrapeTarget,
 } from '../observability/index.js';
 import type { ComponentName, ProcessStatus } from '../process-spec.js';
+import type { RotationJournal } from '../../../ops/index.js';
 import {
   SupervisorClient,
   SupervisorUnavailableError,
   supervisorPaths,
 } from '../supervisor/index.js';
 import { TRINO_COORDINATOR, trinoWorker } from './layout.js';
-import { deployedValues, readPaused } from '../releases/store.js';
+import { deployedValues, readPaused, readRotation } from '../releases/store.js';
 
 export type DisplayState = ProcessStatus['state'] | 'not installed';
 
@@ -154,6 +155,8 @@ export interface PlatformStatus {
   scrapeTargets: ScrapeTarget[] | null;
   /** Components whose reconciliation is paused (`rollback --emergency`) until `resume`. */
   pausedComponents: ComponentName[];
+  /** A credential rotation running now or interrupted (`secrets rotate`); null when none. */
+  rotation: (RotationJournal & { running: boolean }) | null;
 }
 
 /** What runs, merged with what the values call for: a component never started shows as stopped. */
@@ -219,5 +222,6 @@ export async function statusLocal(opts: {
     processes: rows,
     scrapeTargets,
     pausedComponents: readPaused(opts.stateDir),
+    rotation: readRotation(opts.stateDir),
   };
 }

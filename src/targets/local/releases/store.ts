@@ -17,6 +17,7 @@ import {
   type RotationJournal,
 } from '../../../ops/index.js';
 import type { LakehouseValues } from '../../../platform/config/index.js';
+import { isRunning } from '../supervisor/os-process.js';
 
 const releaseSchema = z.object({
   component: z.enum(COMPONENTS as [Component, ...Component[]]),
@@ -132,15 +133,22 @@ export function writePaused(stateDir: string, components: readonly Component[]):
   writeJsonAtomic(pausedFile(stateDir), { version: 1, components: sorted });
 }
 
-/** The journal of a rotation that has not ended, with the pid of the command running it. */
-export function readRotation(stateDir: string): { journal: RotationJournal; pid: number } | null {
+/**
+ * The journal of a rotation that has not ended; `running` while the command that wrote it runs
+ * (otherwise it was interrupted).
+ */
+export function readRotation(stateDir: string): (RotationJournal & { running: boolean }) | null {
   const file = rotationFile(stateDir);
   const json = readJson(file);
   if (json === undefined) return null;
   const parsed = rotationFileSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${file}: invalid`);
+  if (!parsed.success) {
+    throw new Error(
+      `${file} is not a rotation journal: remove it, then run \`lakehouse secrets rotate <set>\` for the set that was rotating`,
+    );
+  }
   const { set, startedAt, holders, restarted, pid } = parsed.data;
-  return { journal: { set, startedAt, holders, restarted }, pid };
+  return { set, startedAt, holders, restarted, running: isRunning(pid) };
 }
 
 /** Keeps the journal, owned by this process; null removes it. */

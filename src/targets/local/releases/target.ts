@@ -118,7 +118,10 @@ export class LocalReleaseTarget implements ReleaseTarget, SecretsTarget {
   }
 
   unfinishedRotation(): Promise<RotationJournal | null> {
-    return Promise.resolve(readRotation(this.stateDir)?.journal ?? null);
+    const found = readRotation(this.stateDir);
+    if (!found) return Promise.resolve(null);
+    const { set, startedAt, holders, restarted } = found;
+    return Promise.resolve({ set, startedAt, holders, restarted });
   }
 
   journalRotation(journal: RotationJournal | null): Promise<void> {
