@@ -4,7 +4,7 @@
  * the rules can be tested on hand-written evidence and a Kubernetes target can fill the same shape
  * (pods for processes, events for install failures).
  */
-import type { RotationJournal } from '../secrets/index.js';
+import type { ObservedRotation } from '../secrets/index.js';
 
 /** A process as the supervisor (or the cluster) reports it, plus what we saw of it ourselves. */
 export interface ProcessEvidence {
@@ -122,7 +122,7 @@ export interface Evidence {
   installs: InstallEvidence[];
   installFailures: InstallFailure[];
   /** A credential rotation that has not ended; `running` while its command is alive. */
-  rotation?: RotationJournal & { running: boolean };
+  rotation?: ObservedRotation;
   probes: Probes;
   /** Settings the fixes quote, e.g. `trino.queryMaxMemory` → `1GB`. */
   settings: Record<string, string>;

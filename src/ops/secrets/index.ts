@@ -7,6 +7,7 @@ export {
   ownerOf,
   rotationOrder,
   type CredentialSet,
+  type ObservedRotation,
   type RotationJournal,
 } from './model.js';
 export { rotateCredentials, type RotationFailure, type RotationResult } from './rotate.js';

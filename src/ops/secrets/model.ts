@@ -59,6 +59,9 @@ export interface RotationJournal {
   restarted: Component[];
 }
 
+/** A journal as observed: `running` while its command is alive, otherwise interrupted. */
+export type ObservedRotation = RotationJournal & { running: boolean };
+
 /** The holders of an unfinished rotation that did not restart with the new credentials. */
 export const notRestarted = (journal: RotationJournal): Component[] =>
   journal.holders.filter((c) => !journal.restarted.includes(c));

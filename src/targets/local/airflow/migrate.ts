@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { run } from '../install/run.js';
 import { UserError } from '../../../lib/index.js';
 import type { AirflowPaths } from './config.js';
+import { hasPreviousFernetKeys } from '../secrets.js';
 
 /**
  * Upserts `trino_default` into the metadata database, where the UI and the REST API see it (a
@@ -62,7 +63,7 @@ export async function prepareAirflowDatabase(opts: {
   await step('airflow db migrate', opts.airflow, ['db', 'migrate']);
   // Several fernet keys: a credential rotation is under way. Re-encrypt every connection,
   // variable and trigger with the newest, so the older keys can be dropped after this start.
-  const reencrypt = (opts.env['AIRFLOW__CORE__FERNET_KEY'] ?? '').includes(',');
+  const reencrypt = hasPreviousFernetKeys(opts.env['AIRFLOW__CORE__FERNET_KEY'] ?? '');
   if (reencrypt) await step('airflow rotate-fernet-key', opts.airflow, ['rotate-fernet-key']);
   const tail = await step(
     'provisioning the trino_default connection',

@@ -23,7 +23,7 @@ import {
   type ScrapeTarget,
 } from '../observability/index.js';
 import type { ComponentName, ProcessStatus } from '../process-spec.js';
-import type { RotationJournal } from '../../../ops/index.js';
+import type { ObservedRotation } from '../../../ops/index.js';
 import {
   SupervisorClient,
   SupervisorUnavailableError,
@@ -156,7 +156,7 @@ export interface PlatformStatus {
   /** Components whose reconciliation is paused (`rollback --emergency`) until `resume`. */
   pausedComponents: ComponentName[];
   /** A credential rotation running now or interrupted (`secrets rotate`); null when none. */
-  rotation: (RotationJournal & { running: boolean }) | null;
+  rotation: ObservedRotation | null;
 }
 
 /** What runs, merged with what the values call for: a component never started shows as stopped. */

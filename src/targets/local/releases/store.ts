@@ -13,14 +13,17 @@ import {
   effectiveValues,
   type Component,
   type CredentialSet,
+  type ObservedRotation,
   type Release,
   type RotationJournal,
 } from '../../../ops/index.js';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import { isRunning } from '../supervisor/os-process.js';
 
+const componentSchema = z.enum(COMPONENTS as [Component, ...Component[]]);
+
 const releaseSchema = z.object({
-  component: z.enum(COMPONENTS as [Component, ...Component[]]),
+  component: componentSchema,
   revision: z.number().int().positive(),
   version: z.string(),
   configDigest: z.string(),
@@ -40,10 +43,8 @@ const historyFileSchema = z.object({
 
 const pausedFileSchema = z.object({
   version: z.literal(1),
-  components: z.array(z.enum(COMPONENTS as [Component, ...Component[]])),
+  components: z.array(componentSchema),
 });
-
-const componentSchema = z.enum(COMPONENTS as [Component, ...Component[]]);
 
 const rotationFileSchema = z.object({
   version: z.literal(1),
@@ -137,7 +138,7 @@ export function writePaused(stateDir: string, components: readonly Component[]):
  * The journal of a rotation that has not ended; `running` while the command that wrote it runs
  * (otherwise it was interrupted).
  */
-export function readRotation(stateDir: string): (RotationJournal & { running: boolean }) | null {
+export function readRotation(stateDir: string): ObservedRotation | null {
   const file = rotationFile(stateDir);
   const json = readJson(file);
   if (json === undefined) return null;

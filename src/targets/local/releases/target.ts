@@ -118,10 +118,7 @@ export class LocalReleaseTarget implements ReleaseTarget, SecretsTarget {
   }
 
   unfinishedRotation(): Promise<RotationJournal | null> {
-    const found = readRotation(this.stateDir);
-    if (!found) return Promise.resolve(null);
-    const { set, startedAt, holders, restarted } = found;
-    return Promise.resolve({ set, startedAt, holders, restarted });
+    return Promise.resolve(readRotation(this.stateDir));
   }
 
   journalRotation(journal: RotationJournal | null): Promise<void> {
