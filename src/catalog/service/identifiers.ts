@@ -1,30 +1,41 @@
 import { BadRequestError } from '../errors.js';
 
-/** Validates a namespace path: at least one level, no empty level, no control characters. */
+/**
+ * Why a namespace level or an object name cannot be used, or undefined when it can. Levels and
+ * names become path segments of derived locations, so `.` and `..` would climb out of the
+ * warehouse; control characters (NUL included) corrupt logs and paths.
+ */
+function problemWith(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name.length === 0) return 'it is empty';
+  if (name === '.' || name === '..') return `'${name}' is not allowed`;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'it holds a control character';
+  return undefined;
+}
+
+/** Validates a namespace path: at least one level, each non-empty, not `.`/`..`, no control characters. */
 export function checkNamespace(namespace: readonly string[]): string[] {
-  if (namespace.length === 0)
+  if (!Array.isArray(namespace) || namespace.length === 0)
     throw new BadRequestError('Invalid namespace: it must have at least one level');
   for (const level of namespace) {
-    if (typeof level !== 'string' || level.length === 0) {
-      throw new BadRequestError(`Invalid namespace ${JSON.stringify(namespace)}: empty level`);
-    }
-    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    if (/[\u0000-\u001f]/.test(level)) {
+    const problem = problemWith(level);
+    if (problem) {
       throw new BadRequestError(
-        `Invalid namespace ${JSON.stringify(namespace)}: control character in a level`,
+        `Invalid namespace ${JSON.stringify(namespace)}: level ${JSON.stringify(level)} — ${problem}`,
       );
     }
   }
   return [...namespace];
 }
 
-/** Validates a table or view name. */
+/**
+ * Validates a table or view name. A '/' is allowed, as the spec allows it (Iceberg's Java
+ * conformance tests create `tab/le`); derived locations encode it so it never forms a path segment.
+ */
 export function checkName(name: string, what: 'table' | 'view'): string {
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-  if (typeof name !== 'string' || name.length === 0 || /[\u0000-\u001f/]/.test(name)) {
-    throw new BadRequestError(
-      `Invalid ${what} name ${JSON.stringify(name)}: it must be non-empty, without '/' or control characters`,
-    );
+  const problem = problemWith(name);
+  if (problem) {
+    throw new BadRequestError(`Invalid ${what} name ${JSON.stringify(name)}: ${problem}`);
   }
   return name;
 }

@@ -1,4 +1,5 @@
 import type { CatalogContext } from './context.js';
+import { ConfinedFileIO } from './confined-io.js';
 import { NamespaceService } from './namespaces.js';
 import { TableService } from './tables.js';
 import { ViewService } from './views.js';
@@ -6,6 +7,7 @@ import { ViewService } from './views.js';
 export type { CatalogContext, CatalogEvents, IdempotencyContext, Warehouse } from './context.js';
 export { noEvents } from './context.js';
 export { resolveWarehouse, findWarehouse } from './warehouses.js';
+export { isInsideWarehouse, parseLocation } from './locations.js';
 export type { TableIdentifier, TableChange, LoadedTable } from './tables.js';
 export type { NamespaceBody } from './namespaces.js';
 
@@ -15,10 +17,14 @@ export class CatalogService {
   readonly tables: TableService;
   readonly views: ViewService;
 
-  constructor(readonly ctx: CatalogContext) {
-    this.namespaces = new NamespaceService(ctx);
-    this.tables = new TableService(ctx);
-    this.views = new ViewService(ctx);
+  readonly ctx: CatalogContext;
+
+  constructor(ctx: CatalogContext) {
+    // Every read, write and delete of every service goes through the warehouse boundary.
+    this.ctx = { ...ctx, io: new ConfinedFileIO(ctx.io, ctx.warehouses) };
+    this.namespaces = new NamespaceService(this.ctx);
+    this.tables = new TableService(this.ctx);
+    this.views = new ViewService(this.ctx);
   }
 
   /** Readiness: the database answers and every warehouse can be written. */

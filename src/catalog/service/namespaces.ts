@@ -1,6 +1,7 @@
 import { NoSuchNamespaceError, UnprocessableEntityError } from '../errors.js';
 import type { NamespaceRecord, Page, PageRequest, UpdatedProperties } from '../store/index.js';
-import { joinLocation } from './locations.js';
+import { confineLocation, joinLocation } from './locations.js';
+import { resolveWarehouse } from './warehouses.js';
 import type { CatalogContext, IdempotencyContext } from './context.js';
 import { checkNamespace, formatIdentifier } from './identifiers.js';
 
@@ -31,6 +32,7 @@ export class NamespaceService {
     idem?: IdempotencyContext,
   ): Promise<NamespaceBody> {
     const body = { namespace: checkNamespace(namespace), properties };
+    this.checkLocationProperty(warehouse, properties);
     await this.ctx.store.createNamespace(
       warehouse,
       body.namespace,
@@ -60,6 +62,17 @@ export class NamespaceService {
     return { ...ns.properties, location: joinLocation(wh.location, ...ns.namespace) };
   }
 
+  /** Tables created in the namespace go under its `location`, so it must lie inside the warehouse. */
+  private checkLocationProperty(warehouse: string, properties: Record<string, string>): void {
+    const location = properties['location'];
+    if (location === undefined) return;
+    confineLocation(
+      resolveWarehouse(this.ctx.warehouses, warehouse),
+      location,
+      'Namespace location',
+    );
+  }
+
   async exists(warehouse: string, namespace: string[]): Promise<boolean> {
     return (await this.ctx.store.getNamespace(warehouse, checkNamespace(namespace))) !== undefined;
   }
@@ -80,6 +93,7 @@ export class NamespaceService {
     idem?: IdempotencyContext,
   ): Promise<UpdatedProperties> {
     checkNamespace(namespace);
+    this.checkLocationProperty(warehouse, updates);
     const both = removals.filter((k) => k in updates);
     if (both.length > 0) {
       throw new UnprocessableEntityError(

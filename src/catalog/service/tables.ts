@@ -22,7 +22,14 @@ import { commitChanges, type PlannedChange } from './commit.js';
 import type { CatalogContext, IdempotencyContext, Warehouse } from './context.js';
 import { checkName, checkNamespace, formatIdentifier } from './identifiers.js';
 import { LruCache } from './lru.js';
-import { defaultObjectLocation } from './locations.js';
+import {
+  confineLocation,
+  confineObjectLocations,
+  defaultObjectLocation,
+  metadataFolder,
+} from './locations.js';
+import { purgeTableFiles } from './purge.js';
+import { resolveWarehouse } from './warehouses.js';
 import {
   createWithMetadataFile,
   ensureNameFree,
@@ -90,20 +97,24 @@ export class TableService {
   ): Promise<string> {
     checkNamespace(namespace);
     const name = checkName(request.name, 'table');
-    const location =
-      request.location?.replace(/\/+$/, '') ?? (await this.defaultLocation(wh, namespace, name));
+    const location = confineLocation(
+      wh,
+      request.location ?? (await this.defaultLocation(wh, namespace, name)),
+      'Table location',
+    );
     await ensureNameFree(this.ctx, wh.name, 'table', namespace, name);
     const metadata = newTableMetadata(request, {
       location,
       tableUuid: this.ctx.newUuid(),
       nowMs: this.ctx.now(),
     });
+    confineObjectLocations(wh, metadata, 'Table');
     const metadataJson = stringifyJson(metadata);
     if (request['stage-create']) {
       // Nothing is stored: the client commits the table later with an assert-create requirement.
       return `{"metadata":${metadataJson},"config":{}}`;
     }
-    const metadataLocation = `${location}/metadata/${metadataFileName(0, this.ctx.newUuid())}`;
+    const metadataLocation = `${metadataFolder(location, metadata.properties)}/${metadataFileName(0, this.ctx.newUuid())}`;
     const body = loadResultJson(metadataLocation, metadataJson);
     const record = { kind: 'table' as const, namespace, name, metadataLocation, metadataJson };
     await createWithMetadataFile(this.ctx, wh.name, record, body, idem);
@@ -135,6 +146,8 @@ export class TableService {
     checkTableRequirements(base, change.requirements);
     const nowMs = this.ctx.now();
     const updated = applyTableUpdates(base, change.updates, { nowMs });
+    if (updated !== base)
+      confineObjectLocations(resolveWarehouse(this.ctx.warehouses, wh), updated, 'Table');
     if (base && updated === base) {
       return {
         kind: 'table',
@@ -158,9 +171,8 @@ export class TableService {
           )
         : { metadata: updated, expiredMetadataFiles: [] };
     const version = record ? parseMetadataVersion(record.metadataLocation) + 1 : 0;
-    const location = metadata.location.replace(/\/+$/, '');
     const metadataJson = stringifyJson(metadata);
-    const newLocation = `${location}/metadata/${metadataFileName(version, this.ctx.newUuid())}`;
+    const newLocation = `${metadataFolder(metadata.location, properties)}/${metadataFileName(version, this.ctx.newUuid())}`;
     // Locations are never reused, so caching before the swap is safe even if the swap loses.
     this.parsed.set(newLocation, metadata);
     return {
@@ -239,20 +251,11 @@ export class TableService {
     );
     if (!purge) return;
     // The table is gone from the catalog first, so a failed deletion leaves orphans, never a broken table.
-    const metadata = this.parse(record);
-    try {
-      const deleted = await this.ctx.io.deletePrefix(metadata.location);
-      this.ctx.log.info(
-        { table: formatIdentifier(id.namespace, id.name), deleted },
-        'purged table files',
-      );
-    } catch (err) {
-      this.ctx.events.storageError('purge');
-      this.ctx.log.error(
-        { err, location: metadata.location },
-        'purging the dropped table files failed; they are orphans now',
-      );
-    }
+    await purgeTableFiles(this.ctx, resolveWarehouse(this.ctx.warehouses, wh), {
+      table: formatIdentifier(id.namespace, id.name),
+      metadataLocation: record.metadataLocation,
+      metadata: this.parse(record),
+    });
   }
 
   async rename(
@@ -274,12 +277,16 @@ export class TableService {
   ): Promise<string> {
     checkName(name, 'table');
     await requireNamespace(this.ctx, wh, namespace);
+    const warehouse = resolveWarehouse(this.ctx.warehouses, wh);
+    confineLocation(warehouse, metadataLocation, 'Metadata file');
     const metadata = await readMetadataFile(
       this.ctx,
       metadataLocation,
       tableMetadataSchema,
       'table metadata',
     );
+    // A registered table is purged, committed to and read from where its metadata says it lives.
+    confineObjectLocations(warehouse, metadata, 'Registered table');
     const metadataJson = stringifyJson(metadata);
     const body = loadResultJson(metadataLocation, metadataJson);
     const response = idem && { key: idem.key, response: { status: 200, body } };

@@ -15,7 +15,13 @@ import type { PageRequest } from '../store/index.js';
 import { commitChanges, type PlannedChange } from './commit.js';
 import type { CatalogContext, IdempotencyContext, Warehouse } from './context.js';
 import { checkName, checkNamespace } from './identifiers.js';
-import { defaultObjectLocation } from './locations.js';
+import {
+  confineLocation,
+  confineObjectLocations,
+  defaultObjectLocation,
+  metadataFolder,
+} from './locations.js';
+import { resolveWarehouse } from './warehouses.js';
 import {
   createWithMetadataFile,
   ensureNameFree,
@@ -50,16 +56,19 @@ export class ViewService {
     const name = checkName(request.name, 'view');
     const ns = await requireNamespace(this.ctx, wh.name, namespace);
     await ensureNameFree(this.ctx, wh.name, 'view', namespace, name);
-    const location =
-      request.location?.replace(/\/+$/, '') ??
-      defaultObjectLocation(wh.location, namespace, ns.properties, name);
+    const location = confineLocation(
+      wh,
+      request.location ?? defaultObjectLocation(wh.location, namespace, ns.properties, name),
+      'View location',
+    );
     const metadata = newViewMetadata(request, {
       location,
       viewUuid: this.ctx.newUuid(),
       nowMs: this.ctx.now(),
     });
+    confineObjectLocations(wh, metadata, 'View');
     const metadataJson = stringifyJson(metadata);
-    const metadataLocation = `${location}/metadata/${metadataFileName(1, this.ctx.newUuid())}`;
+    const metadataLocation = `${metadataFolder(location, metadata.properties)}/${metadataFileName(1, this.ctx.newUuid())}`;
     const body = loadResultJson(metadataLocation, metadataJson);
     const record = { kind: 'view' as const, namespace, name, metadataLocation, metadataJson };
     await createWithMetadataFile(this.ctx, wh.name, record, body, idem);
@@ -79,12 +88,13 @@ export class ViewService {
     updates: ViewUpdate[],
     idem?: IdempotencyContext,
   ): Promise<string> {
+    const warehouse = resolveWarehouse(this.ctx.warehouses, wh);
     const plan = async (): Promise<PlannedChange> => {
       const record = await requireObject(this.ctx, wh, 'view', id);
       const base = parseJson(record.metadataJson) as ViewMetadata;
       checkViewRequirements(base, requirements);
       const updated = applyViewUpdates(base, updates, { nowMs: this.ctx.now() });
-      const location = updated.location.replace(/\/+$/, '');
+      if (updated !== base) confineObjectLocations(warehouse, updated, 'View');
       const version = parseMetadataVersion(record.metadataLocation) + 1;
       return {
         kind: 'view',
@@ -95,7 +105,7 @@ export class ViewService {
         newLocation:
           updated === base
             ? record.metadataLocation
-            : `${location}/metadata/${metadataFileName(version, this.ctx.newUuid())}`,
+            : `${metadataFolder(updated.location, updated.properties)}/${metadataFileName(version, this.ctx.newUuid())}`,
         expiredFiles: [],
         deleteExpired: false,
         unchanged: updated === base,
@@ -142,12 +152,15 @@ export class ViewService {
   ): Promise<string> {
     checkName(name, 'view');
     await requireNamespace(this.ctx, wh, namespace);
+    const warehouse = resolveWarehouse(this.ctx.warehouses, wh);
+    confineLocation(warehouse, metadataLocation, 'Metadata file');
     const metadata = await readMetadataFile(
       this.ctx,
       metadataLocation,
       viewMetadataSchema,
       'view metadata',
     );
+    confineObjectLocations(warehouse, metadata, 'Registered view');
     const metadataJson = stringifyJson(metadata);
     const body = loadResultJson(metadataLocation, metadataJson);
     await this.ctx.store.createObject(
