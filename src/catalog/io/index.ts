@@ -36,6 +36,9 @@ export class RoutingFileIO implements FileIO {
   read(location: string): Promise<string> {
     return this.forLocation(location).read(location);
   }
+  readBytes(location: string): Promise<Uint8Array> {
+    return this.forLocation(location).readBytes(location);
+  }
   exists(location: string): Promise<boolean> {
     return this.forLocation(location).exists(location);
   }

@@ -47,6 +47,16 @@ export class LocalFileIO implements FileIO {
     }
   }
 
+  async readBytes(location: string): Promise<Uint8Array> {
+    try {
+      return await readFile(localPath(location));
+    } catch (err) {
+      throw new StorageError(`cannot read ${location}: ${(err as Error).message}`, location, {
+        cause: err,
+      });
+    }
+  }
+
   async exists(location: string): Promise<boolean> {
     return access(localPath(location)).then(
       () => true,

@@ -85,6 +85,16 @@ export class S3FileIO implements FileIO {
     }
   }
 
+  async readBytes(location: string): Promise<Uint8Array> {
+    const { bucket, key } = parseS3Location(location);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await out.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    } catch (err) {
+      this.fail('read', location, err);
+    }
+  }
+
   async exists(location: string): Promise<boolean> {
     const { bucket, key } = parseS3Location(location);
     try {

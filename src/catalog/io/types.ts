@@ -3,6 +3,11 @@ export interface FileIO {
   /** Writes the whole object; fails if the storage rejects it. */
   write(location: string, body: string): Promise<void>;
   read(location: string): Promise<string>;
+  /**
+   * The whole file as bytes, for binary formats (Avro manifests and manifest lists). A missing
+   * file is a StorageError, as for `read`.
+   */
+  readBytes(location: string): Promise<Uint8Array>;
   exists(location: string): Promise<boolean>;
   /** Deletes the given files; missing files are not an error. */
   delete(locations: string[]): Promise<void>;
