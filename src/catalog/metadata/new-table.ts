@@ -7,12 +7,8 @@ import type {
   SortOrder,
   TableMetadata,
 } from './schemas.js';
-import {
-  highestFieldId,
-  validatePartitionSpec,
-  validateSchema,
-  validateSortOrder,
-} from './validation.js';
+import { assignFreshIds } from './fresh-ids.js';
+import { validatePartitionSpec, validateSchema, validateSortOrder } from './validation.js';
 
 export const DEFAULT_FORMAT_VERSION: FormatVersion = 2;
 export const SUPPORTED_FORMAT_VERSION: FormatVersion = 3;
@@ -48,23 +44,44 @@ export function newTableMetadata(request: CreateTableRequest, ctx: NewTableConte
   const formatVersion =
     requestedVersion === undefined ? DEFAULT_FORMAT_VERSION : parseFormatVersion(requestedVersion);
 
-  const schema = { ...request.schema, 'schema-id': 0 };
-  validateSchema(schema, formatVersion);
-
-  const spec = freshSpec(
-    request['partition-spec'] ?? { fields: [] },
-    0,
-    PARTITION_DATA_ID_START - 1,
-    formatVersion,
-  );
-  validatePartitionSpec(spec, schema);
-
+  // Checked as sent, so errors name the client's ids; then renumbered as Java's newTableMetadata
+  // does, with the spec's and sort order's source ids following their columns.
+  validateSchema(request.schema, formatVersion);
+  const requestedSpec = request['partition-spec'] ?? { fields: [] };
+  validatePartitionSpec(requestedSpec, request.schema);
   const requestedOrder = request['write-order'] ?? { fields: [] };
+  validateSortOrder(requestedOrder, request.schema);
+
+  const fresh = assignFreshIds(request.schema, 0);
+  const schema = fresh.schema;
+  const remap = <
+    F extends { 'source-id'?: number | undefined; 'source-ids'?: number[] | undefined },
+  >(
+    field: F,
+  ): F => ({
+    ...field,
+    ...(field['source-id'] !== undefined
+      ? { 'source-id': fresh.ids.get(field['source-id']) ?? field['source-id'] }
+      : {}),
+    ...(field['source-ids'] !== undefined
+      ? { 'source-ids': field['source-ids'].map((id) => fresh.ids.get(id) ?? id) }
+      : {}),
+  });
+
+  // Java rebuilds the spec with fresh partition field ids (1000, 1001, ...), whatever was sent.
+  const spec: PartitionSpec = {
+    ...requestedSpec,
+    'spec-id': 0,
+    fields: requestedSpec.fields.map((f, i) => ({
+      ...remap(f),
+      'field-id': PARTITION_DATA_ID_START + i,
+    })),
+  };
+
   const order: SortOrder =
     requestedOrder.fields.length === 0
       ? { ...requestedOrder, 'order-id': UNSORTED_ORDER_ID, fields: [] }
-      : { ...requestedOrder, 'order-id': 1 };
-  validateSortOrder(order, schema);
+      : { ...requestedOrder, 'order-id': 1, fields: requestedOrder.fields.map(remap) };
 
   const metadata: TableMetadata = {
     'format-version': formatVersion,
@@ -72,7 +89,7 @@ export function newTableMetadata(request: CreateTableRequest, ctx: NewTableConte
     location: ctx.location,
     'last-sequence-number': 0,
     'last-updated-ms': ctx.nowMs,
-    'last-column-id': highestFieldId(schema),
+    'last-column-id': fresh.lastColumnId,
     'current-schema-id': 0,
     schemas: [schema],
     'default-spec-id': 0,

@@ -28,6 +28,6 @@ export function newViewMetadata(request: CreateViewRequest, ctx: NewViewContext)
       { 'version-id': version['version-id'], 'timestamp-ms': version['timestamp-ms'] },
     ],
     schemas: [schema],
-    properties: request.properties,
+    properties: request.properties ?? {},
   };
 }

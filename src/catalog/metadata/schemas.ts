@@ -74,7 +74,22 @@ export type SortOrder = z.infer<typeof sortOrderSchema>;
 
 // ---------------------------------------------------------------- snapshots, refs, statistics
 
-export const snapshotSchema = z.looseObject({
+/**
+ * Drops the keys whose value is null: where the spec says string or long, an unset optional field
+ * is absent, and Java's parsers reject a null there (`"default-catalog": null` breaks loadView).
+ */
+function withoutNulls(keys: readonly string[]) {
+  return (input: unknown): unknown => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+    const record = input as Record<string, unknown>;
+    if (!keys.some((k) => record[k] === null)) return input;
+    return Object.fromEntries(
+      Object.entries(record).filter(([k, v]) => !(v === null && keys.includes(k))),
+    );
+  };
+}
+
+const snapshotObjectSchema = z.looseObject({
   'snapshot-id': int64Schema,
   'parent-snapshot-id': int64Schema.nullish(),
   'sequence-number': int.optional(),
@@ -88,7 +103,11 @@ export const snapshotSchema = z.looseObject({
   'added-rows': int.nullish(),
   'key-id': z.string().nullish(),
 });
-export type Snapshot = z.infer<typeof snapshotSchema>;
+export const snapshotSchema = z.preprocess(
+  withoutNulls(['parent-snapshot-id', 'schema-id', 'first-row-id', 'added-rows', 'key-id']),
+  snapshotObjectSchema,
+);
+export type Snapshot = z.infer<typeof snapshotObjectSchema>;
 
 export const snapshotReferenceSchema = z.looseObject({
   type: z.enum(['tag', 'branch']),
@@ -231,16 +250,20 @@ export const sqlViewRepresentationSchema = z.looseObject({
 });
 export type ViewRepresentation = z.infer<typeof sqlViewRepresentationSchema>;
 
-export const viewVersionSchema = z.looseObject({
+const viewVersionObjectSchema = z.looseObject({
   'version-id': int,
   'timestamp-ms': int,
   'schema-id': int,
   summary: stringMap,
   representations: z.array(sqlViewRepresentationSchema),
-  'default-catalog': z.string().nullish(),
+  'default-catalog': z.string().optional(),
   'default-namespace': namespaceSchema,
 });
-export type ViewVersion = z.infer<typeof viewVersionSchema>;
+export const viewVersionSchema = z.preprocess(
+  withoutNulls(['default-catalog']),
+  viewVersionObjectSchema,
+);
+export type ViewVersion = z.infer<typeof viewVersionObjectSchema>;
 
 export const viewHistoryEntrySchema = z.looseObject({
   'version-id': int,
@@ -429,7 +452,8 @@ export const createViewRequestSchema = z.object({
   location: absent(z.string()),
   schema: schemaSchema,
   'view-version': viewVersionSchema,
-  properties: stringMap,
+  // Required by the spec, but Java's client leaves it out when there are none.
+  properties: absent(stringMap),
 });
 export type CreateViewRequest = z.infer<typeof createViewRequestSchema>;
 

@@ -7,7 +7,7 @@
  * returns the base object itself.
  */
 import { randomUUID } from 'node:crypto';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, IllegalArgumentError } from '../errors.js';
 import {
   DEFAULT_FORMAT_VERSION,
   PARTITION_DATA_ID_START,
@@ -72,6 +72,11 @@ function invalid(message: string): never {
   throw new BadRequestError(message);
 }
 
+/** What Java's TableMetadata.Builder checks with Preconditions.checkArgument. */
+function illegal(message: string): never {
+  throw new IllegalArgumentError(message);
+}
+
 function set(state: State, fields: Partial<TableMetadata>, update: TableUpdate): void {
   state.metadata = { ...state.metadata, ...fields };
   state.changes.push(update);
@@ -104,11 +109,11 @@ const handlers: { [A in TableUpdateAction]: Handler<A> } = {
     const current = state.metadata['format-version'];
     const target = u['format-version'];
     if (target > SUPPORTED_FORMAT_VERSION) {
-      invalid(
+      illegal(
         `Cannot upgrade table to unsupported format version: v${target} (supported: v${SUPPORTED_FORMAT_VERSION})`,
       );
     }
-    if (target < current) invalid(`Cannot downgrade v${current} table to v${target}`);
+    if (target < current) illegal(`Cannot downgrade v${current} table to v${target}`);
     if (target === current) return;
     const version = target as FormatVersion;
     const fields: Partial<TableMetadata> = { 'format-version': version };
@@ -123,13 +128,12 @@ const handlers: { [A in TableUpdateAction]: Handler<A> } = {
   'add-schema': (u, state) => {
     const m = state.metadata;
     const lastColumnId = m['last-column-id'];
-    const requested = u['last-column-id'];
-    if (requested !== undefined && requested < lastColumnId) {
-      invalid(`Invalid last column ID: ${requested} < ${lastColumnId} (previous last column ID)`);
-    }
     validateSchema(u.schema, m['format-version']);
+    // The deprecated last-column-id is a hint at most: a stale one (Java 1.10 clients send the
+    // value they loaded) is no error, and ids never go backwards. Java's builder ignores it and
+    // takes max(last-column-id, highest field id); a higher hint is kept, as ids may skip.
     const newLastColumnId = Math.max(
-      requested ?? lastColumnId,
+      u['last-column-id'] ?? lastColumnId,
       lastColumnId,
       highestFieldId(u.schema),
     );
@@ -161,7 +165,7 @@ const handlers: { [A in TableUpdateAction]: Handler<A> } = {
     }
     if (schemaId === state.metadata['current-schema-id'] && currentSchema(state)) return;
     if (!state.metadata.schemas.some((s) => s['schema-id'] === schemaId)) {
-      invalid(`Cannot set current schema to unknown schema: ${schemaId}`);
+      illegal(`Cannot set current schema to unknown schema: ${schemaId}`);
     }
     set(state, { 'current-schema-id': schemaId }, u);
   },
@@ -431,7 +435,7 @@ const handlers: { [A in TableUpdateAction]: Handler<A> } = {
     const m = state.metadata;
     const ids = new Set(u['spec-ids']);
     if (ids.has(m['default-spec-id']))
-      invalid(`Cannot remove the default partition spec: ${m['default-spec-id']}`);
+      illegal(`Cannot remove the default partition spec: ${m['default-spec-id']}`);
     const kept = m['partition-specs'].filter((s) => !ids.has(s['spec-id'] ?? 0));
     if (kept.length === m['partition-specs'].length) return;
     set(state, { 'partition-specs': kept }, u);
@@ -441,7 +445,7 @@ const handlers: { [A in TableUpdateAction]: Handler<A> } = {
     const m = state.metadata;
     const ids = new Set(u['schema-ids']);
     if (ids.has(m['current-schema-id']))
-      invalid(`Cannot remove the current schema: ${m['current-schema-id']}`);
+      illegal(`Cannot remove the current schema: ${m['current-schema-id']}`);
     const kept = m.schemas.filter((s) => !ids.has(s['schema-id'] ?? 0));
     if (kept.length === m.schemas.length) return;
     set(state, { schemas: kept }, u);

@@ -1,12 +1,5 @@
 import type { z } from 'zod';
-import {
-  AlreadyExistsError,
-  BadRequestError,
-  NoSuchNamespaceError,
-  NoSuchTableError,
-  NoSuchViewError,
-  ServiceUnavailableError,
-} from '../errors.js';
+import { BadRequestError, ServiceUnavailableError, catalogErrors } from '../errors.js';
 import { StorageError } from '../io/index.js';
 import { parseOrBadRequest } from '../metadata/index.js';
 import type {
@@ -30,9 +23,6 @@ export interface ObjectIdentifier {
   name: string;
 }
 
-const NOT_FOUND = { table: NoSuchTableError, view: NoSuchViewError } as const;
-const TITLE = { table: 'Table', view: 'View' } as const;
-
 /** LoadTableResult / LoadViewResult, without re-serializing metadata that is already JSON text. */
 export function loadResultJson(metadataLocation: string, metadataJson: string): string {
   return `{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":${metadataJson},"config":{}}`;
@@ -44,12 +34,15 @@ export async function requireNamespace(
   namespace: string[],
 ): Promise<NamespaceRecord> {
   const found = await ctx.store.getNamespace(warehouse, checkNamespace(namespace));
-  if (!found)
-    throw new NoSuchNamespaceError(`Namespace does not exist: ${formatIdentifier(namespace)}`);
+  if (!found) throw catalogErrors.noSuchNamespace(formatIdentifier(namespace));
   return found;
 }
 
-/** The object's record; a 404 that says whether the namespace or the object is missing. */
+/**
+ * The object's record, else NoSuchTable / NoSuchView, also when the namespace is missing: the
+ * spec's 404 for these routes, and what Java's client needs to fall back to a metadata table
+ * (`ns.tbl.files` is first tried as table `files` in namespace `ns.tbl`).
+ */
 export async function requireObject(
   ctx: CatalogContext,
   warehouse: string,
@@ -58,10 +51,7 @@ export async function requireObject(
 ): Promise<CatalogObjectRecord> {
   const record = await ctx.store.getObject(warehouse, kind, checkNamespace(id.namespace), id.name);
   if (record) return record;
-  await requireNamespace(ctx, warehouse, id.namespace);
-  throw new NOT_FOUND[kind](
-    `${TITLE[kind]} does not exist: ${formatIdentifier(id.namespace, id.name)}`,
-  );
+  throw catalogErrors.noSuchObject(kind, formatIdentifier(id.namespace, id.name));
 }
 
 export async function objectExists(
@@ -101,8 +91,7 @@ export async function ensureNameFree(
     (await ctx.store.getObject(warehouse, kind, namespace, name)) ??
     (await ctx.store.getObject(warehouse, other, namespace, name));
   if (!existing) return;
-  const what = existing.kind === kind ? TITLE[kind] : `${TITLE[existing.kind]} with same name`;
-  throw new AlreadyExistsError(`${what} already exists: ${formatIdentifier(namespace, name)}`);
+  throw catalogErrors.objectExists(kind, existing.kind, formatIdentifier(namespace, name));
 }
 
 /**
@@ -149,11 +138,43 @@ export async function renameObject(
   idem: IdempotencyContext | undefined,
 ): Promise<void> {
   checkName(to.name, kind);
+  const fromNs = checkNamespace(from.namespace);
+  const toNs = checkNamespace(to.namespace);
+  const fromId = formatIdentifier(from.namespace, from.name);
+  const toId = formatIdentifier(to.namespace, to.name);
+  // Renaming onto itself changes nothing (JdbcCatalog returns before any check).
+  if (
+    from.name === to.name &&
+    fromNs.length === toNs.length &&
+    fromNs.every((level, i) => level === toNs[i])
+  ) {
+    return;
+  }
+  // Checked here in JdbcCatalog's order, for its messages; the store checks again atomically.
+  const requireSource = async () => {
+    if (!(await ctx.store.getObject(warehouse, kind, fromNs, from.name))) {
+      throw catalogErrors.noSuchObject(kind, fromId);
+    }
+  };
+  if (kind === 'table') {
+    await requireSource();
+    await requireNamespace(ctx, warehouse, to.namespace);
+  } else {
+    await requireNamespace(ctx, warehouse, to.namespace);
+    await requireSource();
+  }
+  for (const holder of kind === 'table'
+    ? (['view', 'table'] as const)
+    : (['table', 'view'] as const)) {
+    if (await ctx.store.getObject(warehouse, holder, toNs, to.name)) {
+      throw catalogErrors.renameTargetExists(kind, holder, fromId, toId);
+    }
+  }
   await ctx.store.renameObject(
     warehouse,
     kind,
-    { namespace: checkNamespace(from.namespace), name: from.name },
-    { namespace: checkNamespace(to.namespace), name: to.name },
+    { namespace: fromNs, name: from.name },
+    { namespace: toNs, name: to.name },
     idem && { key: idem.key, response: { status: 204, body: null } },
   );
 }

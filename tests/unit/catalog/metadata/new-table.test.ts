@@ -58,7 +58,7 @@ describe('newTableMetadata', () => {
     expect(m.properties).toEqual({});
   });
 
-  it('assigns partition field ids from 1000 and keeps given ones', () => {
+  it('assigns partition field ids from 1000, as Java rebuilds the spec, whatever was sent', () => {
     const m = table(2, {
       'partition-spec': {
         fields: [
@@ -68,8 +68,8 @@ describe('newTableMetadata', () => {
         ],
       },
     });
-    expect(m['partition-specs'][0]?.fields.map((f) => f['field-id'])).toEqual([1000, 1005, 1001]);
-    expect(m['last-partition-id']).toBe(1005);
+    expect(m['partition-specs'][0]?.fields.map((f) => f['field-id'])).toEqual([1000, 1001, 1002]);
+    expect(m['last-partition-id']).toBe(1002);
   });
 
   it('gives a write order id 1 and keeps it as default', () => {
@@ -92,7 +92,7 @@ describe('newTableMetadata', () => {
     expect(m['default-sort-order-id']).toBe(1);
   });
 
-  it('computes last-column-id from nested map ids', () => {
+  it('renumbers a map from 1, key before value, and sets last-column-id to the count', () => {
     const m = newTableMetadata(
       createRequest({
         schema: {
@@ -116,7 +116,152 @@ describe('newTableMetadata', () => {
       }),
       ctx,
     );
-    expect(m['last-column-id']).toBe(9);
+    expect(m.schemas[0]?.fields[0]?.type).toMatchObject({ 'key-id': 2, 'value-id': 3 });
+    expect(m['last-column-id']).toBe(3);
+  });
+
+  it("assigns fresh ids in Java's AssignFreshIds order and remaps spec, order and identifiers", () => {
+    const m = newTableMetadata(
+      createRequest({
+        schema: {
+          type: 'struct',
+          'schema-id': 5,
+          'identifier-field-ids': [40],
+          fields: [
+            { id: 40, name: 'id', type: 'long', required: true },
+            {
+              id: 10,
+              name: 'b',
+              required: false,
+              type: {
+                type: 'struct',
+                fields: [
+                  {
+                    id: 11,
+                    name: 'c',
+                    required: false,
+                    type: {
+                      type: 'list',
+                      'element-id': 12,
+                      'element-required': false,
+                      element: {
+                        type: 'struct',
+                        fields: [
+                          { id: 13, name: 'd', type: 'int', required: false },
+                          { id: 14, name: 'e', type: 'int', required: false },
+                        ],
+                      },
+                    },
+                  },
+                  { id: 15, name: 'f', type: 'int', required: false },
+                ],
+              },
+            },
+            {
+              id: 20,
+              name: 'g',
+              required: false,
+              type: {
+                type: 'map',
+                'key-id': 21,
+                key: 'string',
+                'value-id': 22,
+                'value-required': false,
+                value: {
+                  type: 'struct',
+                  fields: [{ id: 23, name: 'h', type: 'int', required: false }],
+                },
+              },
+            },
+            { id: 30, name: 'ts', type: 'timestamptz', required: false },
+          ],
+        },
+        'partition-spec': {
+          'spec-id': 3,
+          fields: [
+            { 'source-id': 30, name: 'ts_day', transform: 'day', 'field-id': 2000 },
+            { 'source-id': 15, name: 'f', transform: 'identity' },
+          ],
+        },
+        'write-order': {
+          'order-id': 4,
+          fields: [
+            {
+              'source-id': 40,
+              transform: 'identity',
+              direction: 'asc',
+              'null-order': 'nulls-first',
+            },
+          ],
+        },
+      }),
+      ctx,
+    );
+    // A struct numbers its own fields first, then descends into each field's type in order.
+    const s = m.schemas[0];
+    expect(s?.['schema-id']).toBe(0);
+    expect(s?.fields.map((f) => [f.name, f.id])).toEqual([
+      ['id', 1],
+      ['b', 2],
+      ['g', 3],
+      ['ts', 4],
+    ]);
+    expect(s?.fields[1]?.type).toEqual({
+      type: 'struct',
+      fields: [
+        {
+          id: 5,
+          name: 'c',
+          required: false,
+          type: {
+            type: 'list',
+            'element-id': 7,
+            'element-required': false,
+            element: {
+              type: 'struct',
+              fields: [
+                { id: 8, name: 'd', type: 'int', required: false },
+                { id: 9, name: 'e', type: 'int', required: false },
+              ],
+            },
+          },
+        },
+        { id: 6, name: 'f', type: 'int', required: false },
+      ],
+    });
+    expect(s?.fields[2]?.type).toMatchObject({
+      'key-id': 10,
+      'value-id': 11,
+      value: { fields: [{ id: 12, name: 'h' }] },
+    });
+    expect(s?.['identifier-field-ids']).toEqual([1]);
+    expect(m['last-column-id']).toBe(12);
+    expect(m['partition-specs']).toEqual([
+      {
+        'spec-id': 0,
+        fields: [
+          { 'source-id': 4, name: 'ts_day', transform: 'day', 'field-id': 1000 },
+          { 'source-id': 6, name: 'f', transform: 'identity', 'field-id': 1001 },
+        ],
+      },
+    ]);
+    expect(m['last-partition-id']).toBe(1001);
+    expect(m['sort-orders']).toEqual([
+      {
+        'order-id': 1,
+        fields: [
+          { 'source-id': 1, transform: 'identity', direction: 'asc', 'null-order': 'nulls-first' },
+        ],
+      },
+    ]);
+  });
+
+  it('checks the spec against the schema as sent, naming the sent ids', () => {
+    expect(() =>
+      table(2, {
+        'partition-spec': { fields: [{ 'source-id': 99, name: 'x', transform: 'identity' }] },
+      }),
+    ).toThrow(new BadRequestError('Invalid partition spec: source id 99 is not in the schema'));
   });
 
   it.each([

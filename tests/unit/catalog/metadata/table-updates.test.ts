@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, CommitFailedError } from '../../../../src/catalog/errors.js';
+import {
+  BadRequestError,
+  CommitFailedError,
+  IllegalArgumentError,
+} from '../../../../src/catalog/errors.js';
 import { parseJson, stringifyJson } from '../../../../src/lib/index.js';
 import {
   applyTableUpdates,
@@ -24,6 +28,15 @@ const LATER = NOW + 1000;
 
 function rejects(base: TableMetadata | undefined, updates: TableUpdate[], message: string): void {
   expect(() => apply(base, updates)).toThrow(new BadRequestError(message));
+}
+
+/** Java's builder checks these with Preconditions.checkArgument; its client rethrows the type. */
+function rejectsIllegal(
+  base: TableMetadata | undefined,
+  updates: TableUpdate[],
+  message: string,
+): void {
+  expect(() => apply(base, updates)).toThrow(new IllegalArgumentError(message));
 }
 
 const schema1 = {
@@ -131,12 +144,12 @@ describe('applyTableUpdates: each action', () => {
   });
 
   it('upgrade-format-version refuses downgrades and unsupported versions', () => {
-    rejects(
+    rejectsIllegal(
       table(3),
       [{ action: 'upgrade-format-version', 'format-version': 2 }],
       'Cannot downgrade v3 table to v2',
     );
-    rejects(
+    rejectsIllegal(
       table(2),
       [{ action: 'upgrade-format-version', 'format-version': 4 }],
       'Cannot upgrade table to unsupported format version: v4 (supported: v3)',
@@ -153,15 +166,22 @@ describe('applyTableUpdates: each action', () => {
     expect(m['last-column-id']).toBe(6);
   });
 
-  it('add-schema honours a higher last-column-id and rejects a lower one', () => {
+  it('add-schema honours a higher last-column-id and tolerates a stale one', () => {
     const m = apply(table(), [{ action: 'add-schema', schema: schema1, 'last-column-id': 10 }]);
     expect(m['last-column-id']).toBe(10);
     expect(m['current-schema-id']).toBe(0);
-    rejects(
-      table(),
-      [{ action: 'add-schema', schema: schema1, 'last-column-id': 3 }],
-      'Invalid last column ID: 3 < 5 (previous last column ID)',
-    );
+    // Java 1.10 clients still send the deprecated value they loaded; ids never go backwards.
+    const stale = apply(table(), [{ action: 'add-schema', schema: schema1, 'last-column-id': 3 }]);
+    expect(stale['last-column-id']).toBe(6);
+    expect(stale.schemas.map((s) => s['schema-id'])).toEqual([0, 1]);
+    const belowBase = apply(table(), [
+      {
+        action: 'add-schema',
+        schema: { ...schema, fields: schema.fields.slice(0, 2) },
+        'last-column-id': 2,
+      },
+    ]);
+    expect(belowBase['last-column-id']).toBe(5);
   });
 
   it('add-schema reuses the id of an identical schema; -1 then resolves to it', () => {
@@ -191,7 +211,7 @@ describe('applyTableUpdates: each action', () => {
   });
 
   it('set-current-schema rejects unknown ids and -1 without an added schema', () => {
-    rejects(
+    rejectsIllegal(
       table(),
       [{ action: 'set-current-schema', 'schema-id': 3 }],
       'Cannot set current schema to unknown schema: 3',
@@ -519,7 +539,7 @@ describe('applyTableUpdates: each action', () => {
     const m = apply(base, [{ action: 'remove-partition-specs', 'spec-ids': [0] }]);
     expect(m['partition-specs'].map((s) => s['spec-id'])).toEqual([1]);
     expect(m['last-partition-id']).toBe(1000);
-    rejects(
+    rejectsIllegal(
       base,
       [{ action: 'remove-partition-specs', 'spec-ids': [1] }],
       'Cannot remove the default partition spec: 1',
@@ -534,7 +554,7 @@ describe('applyTableUpdates: each action', () => {
     const m = apply(base, [{ action: 'remove-schemas', 'schema-ids': [0] }]);
     expect(m.schemas).toEqual([{ ...schema1, 'schema-id': 1 }]);
     expect(m['last-column-id']).toBe(6);
-    rejects(
+    rejectsIllegal(
       base,
       [{ action: 'remove-schemas', 'schema-ids': [1, 0] }],
       'Cannot remove the current schema: 1',

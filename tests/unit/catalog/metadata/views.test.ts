@@ -4,6 +4,7 @@ import {
   applyViewUpdates,
   checkViewRequirements,
   commitViewRequestSchema,
+  createViewRequestSchema,
   newViewMetadata,
   parseOrBadRequest,
   viewMetadataSchema,
@@ -80,6 +81,47 @@ describe('newViewMetadata', () => {
       properties: { comment: 'c' },
     });
     expect(viewMetadataSchema.parse(JSON.parse(JSON.stringify(view())))).toEqual(view());
+  });
+
+  it('omits a null default-catalog (the spec says string) in creates, replaces and registers', () => {
+    const sent = {
+      ...createRequest(),
+      'view-version': { ...version(1, 'SELECT 1', 5), 'default-catalog': null },
+    };
+    const created = newViewMetadata(parseOrBadRequest(createViewRequestSchema, sent, 'create'), {
+      location: LOC,
+      viewUuid: VIEW_UUID,
+      nowMs: NOW,
+    });
+    expect(created.versions[0]).toEqual(version(1, 'SELECT 1', 0));
+    expect('default-catalog' in (created.versions[0] ?? {})).toBe(false);
+
+    const commit = parseOrBadRequest(
+      commitViewRequestSchema,
+      {
+        updates: [
+          {
+            action: 'add-view-version',
+            'view-version': { ...version(2, 'SELECT 2'), 'default-catalog': null },
+          },
+          { action: 'set-current-view-version', 'view-version-id': -1 },
+        ],
+      },
+      'replace',
+    );
+    const replaced = apply(created, commit.updates);
+    expect(replaced.versions.map((v) => 'default-catalog' in v)).toEqual([false, false]);
+
+    const file = JSON.parse(JSON.stringify(created)) as { versions: Record<string, unknown>[] };
+    file.versions[0] = { ...file.versions[0], 'default-catalog': null };
+    expect(viewMetadataSchema.parse(file)).toEqual(created);
+    // A set default-catalog is kept.
+    const named = parseOrBadRequest(
+      createViewRequestSchema,
+      { ...sent, 'view-version': { ...sent['view-version'], 'default-catalog': 'prod' } },
+      'create',
+    );
+    expect(named['view-version']['default-catalog']).toBe('prod');
   });
 
   it('rejects two queries for one dialect', () => {
