@@ -291,6 +291,7 @@ export class TableService {
     const body = loadResultJson(metadataLocation, metadataJson);
     const response = idem && { key: idem.key, response: { status: 200, body } };
     const existing = await this.ctx.store.getObject(wh, 'table', namespace, name);
+    if (!existing || !overwrite) await ensureNameFree(this.ctx, wh, 'table', namespace, name);
     if (existing && overwrite) {
       await this.ctx.store.commitObjects(
         wh,

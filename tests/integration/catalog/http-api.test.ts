@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -400,9 +400,10 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
     });
 
     it("load keeps a namespace's own location and advertises the default one only when unset", async () => {
-      const own = await newNamespace({ location: 's3://elsewhere/ns' });
+      const elsewhere = `${c.warehouse.location}/elsewhere/ns`;
+      const own = await newNamespace({ location: elsewhere });
       expect((await req('GET', `/v1/namespaces/${enc(own)}`)).body.properties).toEqual({
-        location: 's3://elsewhere/ns',
+        location: elsewhere,
       });
       const plain = await newNamespace();
       // Advertised, not stored: removing "location" reports it missing.
@@ -1474,8 +1475,22 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
         emptyLevel,
         400,
         'BadRequestException',
-        'Invalid namespace ["a",""]: empty level',
+        'Invalid namespace ["a",""]: level "" — it is empty',
       );
+      for (const [level, problem] of [
+        ['.', "'.' is not allowed"],
+        ['..', "'..' is not allowed"],
+        ['a\u0000b', 'it holds a control character'],
+        ['a\u007fb', 'it holds a control character'],
+      ]) {
+        const res = await req('POST', '/v1/namespaces', { namespace: ['x', level] });
+        expectError(
+          res,
+          400,
+          'BadRequestException',
+          `Invalid namespace ${JSON.stringify(['x', level])}: level ${JSON.stringify(level)} — ${problem}`,
+        );
+      }
       const noLevels = await req('POST', '/v1/namespaces', { namespace: [] });
       expectError(
         noLevels,
@@ -1491,21 +1506,36 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
         'Invalid namespace "a\\u001f\\u001fb": empty level',
       );
       const ns = await newNamespace();
-      const slash = await req('POST', `/v1/namespaces/${enc(ns)}/tables`, {
-        name: 'a/b',
+      for (const name of ['', '.', '..', 'x\u0000', 'x\u001b']) {
+        for (const kind of ['tables', 'views'] as const) {
+          const res = await req('POST', `/v1/namespaces/${enc(ns)}/${kind}`, {
+            name,
+            schema: SCHEMA,
+            ...(kind === 'views' ? { 'view-version': viewVersion(1, ns, 'SELECT 1') } : {}),
+          });
+          expectError(res, 400, 'BadRequestException', /^Invalid (table|view) name /);
+        }
+      }
+    });
+
+    it("a '/' in a table name or a namespace level is encoded in the derived location", async () => {
+      const ns = [uniq('a/b')];
+      expect((await req('POST', '/v1/namespaces', { namespace: ns })).status).toBe(200);
+      const created = await req('POST', `/v1/namespaces/${enc(ns)}/tables`, {
+        name: 'tab/le',
         schema: SCHEMA,
       });
-      expectError(
-        slash,
-        400,
-        'BadRequestException',
-        `Invalid table name "a/b": it must be non-empty, without '/' or control characters`,
+      expect(created.status).toBe(200);
+      const location: string = created.body.metadata.location;
+      expect(location).toBe(
+        `${c.warehouse.location}/${encodeURIComponent(ns[0] as string).replace('%2F', '%252F')}/tab%252Fle`,
       );
-      const emptyName = await req('POST', `/v1/namespaces/${enc(ns)}/tables`, {
-        name: '',
-        schema: SCHEMA,
-      });
-      expectError(emptyName, 400, 'BadRequestException');
+      const dir = toPath(location);
+      expect(dir.startsWith(`${c.warehouse.dir}/`)).toBe(true);
+      expect(existsSync(toPath(created.body['metadata-location']))).toBe(true);
+      // The name is one folder: no `tab` folder with `le` below it.
+      expect(readdirSync(dirname(dir))).toEqual([basename(dir)]);
+      expect((await req('GET', tableUrl(ns, 'tab/le'))).status).toBe(200);
     });
 
     it('invalid schema (duplicate field ids) → 400 and no table', async () => {
@@ -1813,9 +1843,14 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
       expect(loaded['metadata-location']).toBe(first.body['metadata-location']);
       expect(loaded['metadata-location']).toMatch(metadataFileRe(created.metadata.location, 1));
       expect(loaded.metadata['metadata-log']).toHaveLength(1);
-      // Even a retry with a different body replays the stored response (same key = same request).
+      // The key belongs to that request: another body with it is refused, not answered.
       const third = await setProps(ns, 't', { other: 'x' }, { 'idempotency-key': key });
-      expect(third.body).toEqual(first.body);
+      expectError(
+        third,
+        422,
+        'UnprocessableEntityException',
+        `Idempotency-Key ${key} was first used for POST ${tableUrl(ns, 't')} with another body; use a new key for a new request`,
+      );
       expect((await loadTable(ns, 't')).metadata.properties).toEqual({ once: 'yes' });
     });
 
