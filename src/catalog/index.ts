@@ -1,5 +1,10 @@
-export { startCatalogServer, createLogger, CatalogStartupError } from './server.js';
-export type { CatalogServerOptions, RunningCatalog } from './server.js';
+export {
+  startCatalogServer,
+  createLogger,
+  CatalogStartupError,
+  DEFAULT_CATALOG_LIMITS,
+} from './server.js';
+export type { CatalogLimits, CatalogServerOptions, RunningCatalog } from './server.js';
 export { buildCatalogApp } from './http/app.js';
 export { CatalogMetrics } from './http/metrics.js';
 export { CatalogService, noEvents } from './service/index.js';

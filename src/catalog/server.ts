@@ -3,10 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildCatalogApp } from './http/app.js';
 import { Authenticator, loadAuthFile } from './http/auth.js';
+import { resolveLimits, type CatalogLimits } from './http/limits.js';
 import { CatalogMetrics } from './http/metrics.js';
 import { createFileIO, schemeOf, type S3Settings } from './io/index.js';
 import { CatalogService, type Warehouse } from './service/index.js';
 import { openCatalogStore, redactUrl, type CatalogStore } from './store/index.js';
+
+export { DEFAULT_CATALOG_LIMITS, type CatalogLimits } from './http/limits.js';
 
 export interface CatalogServerOptions {
   host: string;
@@ -22,6 +25,8 @@ export interface CatalogServerOptions {
   logger?: Logger;
   /** Idempotency keys are kept this long (the advertised lifetime is 30 minutes). */
   idempotencyRetentionMs?: number;
+  /** Bounds on requests; each one left out is its DEFAULT_CATALOG_LIMITS value. */
+  limits?: Partial<CatalogLimits>;
 }
 
 export interface RunningCatalog {
@@ -89,6 +94,15 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
       );
     }
   }
+  let limits: CatalogLimits;
+  try {
+    limits = resolveLimits(options.limits);
+  } catch (err) {
+    throw new CatalogStartupError(
+      (err as Error).message,
+      'give each limit a positive integer, the headers timeout at most the request timeout',
+    );
+  }
   let auth: Authenticator | undefined;
   if (options.authTokensFile) {
     try {
@@ -134,7 +148,7 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
     now: Date.now,
     newUuid: randomUUID,
   });
-  const app = await buildCatalogApp({ service, metrics, logger: log, auth });
+  const app = await buildCatalogApp({ service, metrics, logger: log, auth, limits });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
@@ -168,7 +182,13 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
   const port = address && typeof address === 'object' ? address.port : options.port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   log.info(
-    { url, db: redactUrl(options.db), warehouses: options.warehouses, auth: auth !== undefined },
+    {
+      url,
+      db: redactUrl(options.db),
+      warehouses: options.warehouses,
+      auth: auth !== undefined,
+      limits,
+    },
     'catalog listening',
   );
   return {

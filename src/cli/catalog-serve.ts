@@ -57,6 +57,14 @@ export async function serveCatalog(flags: ServeFlags): Promise<void> {
       authTokensFile: flags.authTokens,
       insecure: flags.insecure ?? false,
       logger,
+      limits: {
+        bodyLimitBytes: flags.maxBodyBytes,
+        maxJsonDepth: flags.maxJsonDepth,
+        maxPropertyBytes: flags.maxPropertyBytes,
+        maxProperties: flags.maxProperties,
+        requestTimeoutMs: flags.requestTimeoutMs,
+        headersTimeoutMs: flags.headersTimeoutMs,
+      },
     });
   } catch (err) {
     if (err instanceof CatalogStartupError)

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_CATALOG_LIMITS, formatBytes } from '../catalog/http/limits.js';
 import { stateDir } from '../platform/paths.js';
 import { collect } from './options.js';
 
@@ -15,6 +16,12 @@ export interface ServeFlags {
   authTokens?: string;
   insecure?: boolean;
   logLevel: string;
+  maxBodyBytes: number;
+  maxJsonDepth: number;
+  maxPropertyBytes: number;
+  maxProperties: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
 }
 
 function parsePort(value: string): number {
@@ -24,6 +31,16 @@ function parsePort(value: string): number {
   }
   return port;
 }
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('must be a positive integer');
+  }
+  return n;
+}
+
+const D = DEFAULT_CATALOG_LIMITS;
 
 /** `lakehouse catalog ...`: run the Iceberg REST catalog. */
 export function registerCatalogCommands(program: Command): void {
@@ -52,6 +69,42 @@ export function registerCatalogCommands(program: Command): void {
     )
     .option('--insecure', 'allow binding beyond loopback without authentication')
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .option(
+      '--max-body-bytes <bytes>',
+      `largest request body; larger gets 413 (${formatBytes(D.bodyLimitBytes)})`,
+      parsePositive,
+      D.bodyLimitBytes,
+    )
+    .option(
+      '--max-json-depth <levels>',
+      'deepest nesting of JSON objects and arrays in a body',
+      parsePositive,
+      D.maxJsonDepth,
+    )
+    .option(
+      '--max-property-bytes <bytes>',
+      `largest property key or value (${formatBytes(D.maxPropertyBytes)})`,
+      parsePositive,
+      D.maxPropertyBytes,
+    )
+    .option(
+      '--max-properties <count>',
+      'most properties in one map of a request (or keys in one list of removals)',
+      parsePositive,
+      D.maxProperties,
+    )
+    .option(
+      '--request-timeout-ms <ms>',
+      'time a client has to send a whole request; the connection is then closed with 408',
+      parsePositive,
+      D.requestTimeoutMs,
+    )
+    .option(
+      '--headers-timeout-ms <ms>',
+      'time a client has to send the request headers (at most --request-timeout-ms)',
+      parsePositive,
+      D.headersTimeoutMs,
+    )
     .addHelpText(
       'after',
       '\nS3 credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN).\n',

@@ -13,7 +13,12 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pg from 'pg';
 import pino from 'pino';
 import { Authenticator, loadAuthFile } from '../../src/catalog/http/auth.js';
-import { buildCatalogApp, CatalogMetrics, CatalogService } from '../../src/catalog/index.js';
+import {
+  buildCatalogApp,
+  CatalogMetrics,
+  CatalogService,
+  type CatalogLimits,
+} from '../../src/catalog/index.js';
 import { createFileIO } from '../../src/catalog/io/index.js';
 import { openCatalogStore, type CatalogStore } from '../../src/catalog/store/index.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
@@ -26,6 +31,8 @@ export interface BuildOptions {
   authFile?: string;
   /** Names of further warehouses after the default one (each gets its own temp directory). */
   extraWarehouses?: string[];
+  /** Request limits instead of DEFAULT_CATALOG_LIMITS. */
+  limits?: Partial<CatalogLimits>;
 }
 
 export interface TestWarehouse {
@@ -109,7 +116,7 @@ export async function build(opts: BuildOptions): Promise<TestCatalog> {
       newUuid: randomUUID,
     });
     const auth = opts.authFile ? new Authenticator(loadAuthFile(opts.authFile)) : undefined;
-    const app = await buildCatalogApp({ service, metrics, logger, auth });
+    const app = await buildCatalogApp({ service, metrics, logger, auth, limits: opts.limits });
     cleanups.push(() => app.close());
     await app.ready();
     return {

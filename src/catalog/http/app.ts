@@ -5,6 +5,8 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { CatalogService } from '../service/index.js';
 import { BadRequestError, CatalogError, ServiceUnavailableError } from '../errors.js';
@@ -13,6 +15,15 @@ import type { StoredResponse } from '../store/index.js';
 import type { Authenticator } from './auth.js';
 import { idempotencyOf, type RouteDeps } from './context.js';
 import { errorBody, registerErrorHandling, requestErrors } from './errors.js';
+import { checkSameRequest, rawBodies, requestOf } from './idempotency.js';
+import {
+  checkPropertyLimits,
+  connectionsCheckingIntervalMs,
+  jsonDepthExceeds,
+  jsonTooDeep,
+  resolveLimits,
+  type CatalogLimits,
+} from './limits.js';
 import type { CatalogMetrics } from './metrics.js';
 import { configRoutes } from './routes/config.js';
 import { namespaceRoutes } from './routes/namespaces.js';
@@ -27,17 +38,18 @@ export interface CatalogAppOptions {
   metrics: CatalogMetrics;
   logger: Logger;
   auth?: Authenticator;
+  /** Defaults from DEFAULT_CATALOG_LIMITS; throws for a value that is not a positive integer. */
+  limits?: Partial<CatalogLimits>;
 }
 
 const MUTATING = new Set(['POST', 'DELETE', 'PUT']);
 
-function validKey(req: FastifyRequest): string | undefined {
-  try {
-    return idempotencyOf(req)?.key;
-  } catch {
-    return undefined;
-  }
-}
+/**
+ * The Idempotency-Key of each request that holds its key's binding. Only these record their
+ * final error under the key: a request refused before (malformed, over a limit, another
+ * request's key) must not leave an answer that a later request with the key would get.
+ */
+const boundKeys = new WeakMap<FastifyRequest, string>();
 
 /** Sends a stored response; bodies of table and view results are stored as their exact JSON text. */
 function replayStored(reply: FastifyReply, stored: StoredResponse) {
@@ -53,25 +65,58 @@ function isDatabaseFailure(err: Error): boolean {
   return err.name === 'SqliteError' || err.name === 'DatabaseError' || 'severity' in err;
 }
 
+/**
+ * Node's headers timeout runs from a request's first byte: a client that connects and sends
+ * nothing would hold its socket for good. It gets the same time to start as to send its headers.
+ */
+function closeSilentConnections(app: FastifyInstance, timeoutMs: number): void {
+  const waiting = new WeakMap<Socket, NodeJS.Timeout>();
+  app.server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    timer.unref();
+    waiting.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  });
+  app.server.on('request', (req: IncomingMessage) => {
+    clearTimeout(waiting.get(req.socket));
+    waiting.delete(req.socket);
+  });
+}
+
 /** Builds the catalog's HTTP app; `listen` is the caller's business, so tests use `inject`. */
 export async function buildCatalogApp(options: CatalogAppOptions): Promise<FastifyInstance> {
   const { service, metrics, auth } = options;
+  const limits = resolveLimits(options.limits);
   const store = service.ctx.store;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // One log line per request, written by our onResponse hook, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
-    // Metadata of wide tables with long histories is large; clients send it whole on register.
-    bodyLimit: 64 * 1024 * 1024,
+    bodyLimit: limits.bodyLimitBytes,
+    // Node closes a connection whose request is not in within these, answering 408.
+    requestTimeout: limits.requestTimeoutMs,
+    http: {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: connectionsCheckingIntervalMs(limits),
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
   });
+  closeSilentConnections(app, limits.headersTimeoutMs);
 
   // Iceberg ids are 64-bit; JSON.parse would round them, so bodies are parsed losslessly.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    rawBodies.set(req, text);
+    // Checked before parsing: the parser recurses, and a deep enough body overflows its stack.
+    if (jsonDepthExceeds(text, limits.maxJsonDepth)) {
+      done(jsonTooDeep(limits.maxJsonDepth), undefined);
+      return;
+    }
     try {
-      done(null, (body as string).length === 0 ? undefined : parseJson(body as string));
+      done(null, text.length === 0 ? undefined : parseJson(text));
     } catch (err) {
       done(new BadRequestError(`Malformed JSON body: ${(err as Error).message}`), undefined);
     }
@@ -79,7 +124,8 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
-    (_req, body, done) => {
+    (req, body, done) => {
+      rawBodies.set(req, body as string);
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     },
   );
@@ -87,7 +133,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
   registerErrorHandling(
     app,
     async (req, status, body) => {
-      const key = MUTATING.has(req.method) ? validKey(req) : undefined;
+      const key = boundKeys.get(req);
       if (key) await store.recordIdempotentResponse(key, { status, body }).catch(() => undefined);
     },
     async (req, reply, key) => {
@@ -103,6 +149,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
     (err) => {
       if (isDatabaseFailure(err)) metrics.databaseErrors.inc();
     },
+    limits,
   );
 
   app.addHook('onRequest', async (req, reply) => {
@@ -121,10 +168,18 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
     }
   });
 
+  // Once for every route: each route's body shape is recognised by checkPropertyLimits.
+  app.addHook('preValidation', async (req) => {
+    if (MUTATING.has(req.method)) checkPropertyLimits(req.body, limits);
+  });
+
   app.addHook('preHandler', async (req, reply) => {
     if (!MUTATING.has(req.method)) return;
     const idem = idempotencyOf(req);
-    if (!idem) return;
+    const request = requestOf(req);
+    if (!idem || !request) return;
+    checkSameRequest(idem.key, await store.bindIdempotencyKey(idem.key, request), request);
+    boundKeys.set(req, idem.key);
     const stored = await store.getIdempotentResponse(idem.key);
     if (stored) {
       return replayStored(reply, stored);

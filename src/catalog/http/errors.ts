@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CatalogError } from '../errors.js';
 import { IdempotencyKeyReplay } from '../store/index.js';
+import { bodyTooLarge, type CatalogLimits } from './limits.js';
 
 /** The error a request ended with, for its log line: operators see why a client got a 4xx. */
 export const requestErrors = new WeakMap<FastifyRequest, { type: string; message: string }>();
@@ -17,9 +18,15 @@ export function registerErrorHandling(
   onFinalError: (req: FastifyRequest, status: number, body: unknown) => Promise<void>,
   replay: (req: FastifyRequest, reply: FastifyReply, key: string) => Promise<void>,
   onServerError: (err: Error) => void,
+  limits: Pick<CatalogLimits, 'bodyLimitBytes'>,
 ): void {
-  app.setErrorHandler(async (err: FastifyError | Error, req, reply) => {
-    if (err instanceof IdempotencyKeyReplay) return replay(req, reply, err.key);
+  app.setErrorHandler(async (thrown: FastifyError | Error, req, reply) => {
+    if (thrown instanceof IdempotencyKeyReplay) return replay(req, reply, thrown.key);
+    // fastify's own message names neither the limit nor how to raise it.
+    const err =
+      'code' in thrown && thrown.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? bodyTooLarge(limits.bodyLimitBytes)
+        : thrown;
     let status: number;
     let body: ReturnType<typeof errorBody>;
     if (err instanceof CatalogError) {

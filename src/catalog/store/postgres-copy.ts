@@ -34,7 +34,24 @@ const TABLES = [
     order: 'warehouse, namespace, name',
   },
   { name: 'idempotency_keys', columns: ['key', 'status', 'body', 'created_at'], order: 'key' },
+  // Copied with the stored responses: a response without its binding would answer any request
+  // that reuses the key.
+  {
+    name: 'idempotency_requests',
+    columns: ['key', 'method', 'path', 'body_sha256', 'query_sha256', 'created_at'],
+    order: 'key',
+  },
 ] as const;
+
+/**
+ * Tables an older SQLite catalog file may hold differently, by the schema version since which
+ * the file's rows are importable. Stored responses from before version 2 have no binding; the
+ * migration to version 2 drops them, and so does an import of such a file.
+ */
+const IMPORTABLE_SINCE: Partial<Record<(typeof TABLES)[number]['name'], number>> = {
+  idempotency_keys: 2,
+  idempotency_requests: 2,
+};
 
 /** Integer columns: pg returns BIGINT as a string (it may exceed 2^53; epoch millis do not). */
 const INTEGER_COLUMNS = new Set(['depth', 'created_at', 'updated_at', 'version', 'status']);
@@ -158,11 +175,21 @@ export async function importPostgresCatalog(
   const source = new Database(fromFile, { readonly: true, fileMustExist: true });
   const client = await connect(url);
   try {
+    const fileVersion = sqliteSchemaVersion(source);
+    if (fileVersion > LATEST_SCHEMA_VERSION) {
+      throw new Error(
+        `${fromFile} holds a catalog of schema version ${fileVersion}, newer than this build copies (${LATEST_SCHEMA_VERSION}): upgrade lakehouse`,
+      );
+    }
     await client.query('BEGIN');
     await schemaVersion(client, url);
     for (const table of [...TABLES].reverse()) await client.query(`DELETE FROM ${table.name}`);
     const counts = {} as CatalogRowCounts;
     for (const table of TABLES) {
+      if (fileVersion < (IMPORTABLE_SINCE[table.name] ?? 0)) {
+        counts[table.name] = 0;
+        continue;
+      }
       const cols = table.columns.join(', ');
       const width = table.columns.length;
       const insertBatch = async (batch: unknown[][]): Promise<void> => {
@@ -196,6 +223,18 @@ export async function importPostgresCatalog(
   } finally {
     source.close();
     await client.end().catch(() => undefined);
+  }
+}
+
+/** The schema version of a SQLite catalog file, which may be a backup from an older build. */
+function sqliteSchemaVersion(db: Database.Database): number {
+  try {
+    const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as {
+      v: number | null;
+    };
+    return row.v ?? 0;
+  } catch {
+    return 0;
   }
 }
 

@@ -17,6 +17,7 @@ import {
   decodePageRequest,
   descendantRange,
   encodeNamespace,
+  IDEMPOTENCY_REQUEST_COLUMNS,
   namespaceExists,
   namespaceNotEmpty,
   noSuchNamespace,
@@ -27,10 +28,12 @@ import {
   parseProperties,
   redactUrl,
   serializeBody,
+  toIdempotencyRequest,
   toObjectRecord,
   toPage,
   toStoredResponse,
   validateName,
+  type IdempotencyRequestRow,
   type ObjectRow,
 } from './sql/common.js';
 import { SCHEMA_VERSION_DDL, pendingMigrations } from './sql/migrations.js';
@@ -38,6 +41,7 @@ import {
   IdempotencyKeyReplay,
   type CatalogObjectRecord,
   type CatalogStore,
+  type IdempotencyRequest,
   type IdempotencyWrite,
   type NamespacePath,
   type NamespaceRecord,
@@ -320,6 +324,16 @@ export class PostgresCatalogStore implements CatalogStore {
 
   // Tables and views
 
+  async listMetadataLocations(warehouse: string): Promise<string[]> {
+    return this.read(async (c) => {
+      const { rows } = await c.query<{ location: string }>(
+        'SELECT metadata_location AS location FROM objects WHERE warehouse = $1',
+        [warehouse],
+      );
+      return rows.map((r) => r.location);
+    });
+  }
+
   async listObjects(
     warehouse: string,
     kind: ObjectKind,
@@ -509,6 +523,26 @@ export class PostgresCatalogStore implements CatalogStore {
 
   // Idempotency
 
+  async bindIdempotencyKey(key: string, request: IdempotencyRequest): Promise<IdempotencyRequest> {
+    // Binding the same request twice changes nothing, so a connection lost at any point is as
+    // safe to retry as a read. Two statements, not one: a SELECT in the INSERT's statement would
+    // not see a binding committed concurrently, which the INSERT waited for.
+    const { rows } = await this.read(async (c) => {
+      await c.query(
+        `INSERT INTO idempotency_requests (key, method, path, body_sha256, query_sha256, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
+        [key, request.method, request.path, request.bodySha256, request.querySha256, Date.now()],
+      );
+      return c.query<IdempotencyRequestRow>(
+        `SELECT ${IDEMPOTENCY_REQUEST_COLUMNS} FROM idempotency_requests WHERE key = $1`,
+        [key],
+      );
+    });
+    const row = rows[0];
+    // Only an expiry between the two statements removes it; the request is then the first again.
+    return row ? toIdempotencyRequest(row) : this.bindIdempotencyKey(key, request);
+  }
+
   async getIdempotentResponse(key: string): Promise<StoredResponse | undefined> {
     const { rows } = await this.read((c) =>
       c.query<{ status: number; body: string }>(
@@ -532,10 +566,20 @@ export class PostgresCatalogStore implements CatalogStore {
   }
 
   async expireIdempotencyKeys(olderThanMs: number): Promise<number> {
-    const { rowCount } = await this.write(undefined, (c) =>
-      c.query('DELETE FROM idempotency_keys WHERE created_at < $1', [olderThanMs]),
-    );
-    return rowCount ?? 0;
+    return this.transaction(undefined, async (c) => {
+      // A stored response goes with its key's binding, even when it was stored after the cutoff.
+      const responses = await c.query<{ key: string }>(
+        `DELETE FROM idempotency_keys
+         WHERE created_at < $1 OR key IN (SELECT key FROM idempotency_requests WHERE created_at < $1)
+         RETURNING key`,
+        [olderThanMs],
+      );
+      const requests = await c.query<{ key: string }>(
+        'DELETE FROM idempotency_requests WHERE created_at < $1 RETURNING key',
+        [olderThanMs],
+      );
+      return new Set([...responses.rows, ...requests.rows].map((r) => r.key)).size;
+    });
   }
 
   // Internals

@@ -16,6 +16,7 @@ import {
   decodePageRequest,
   descendantRange,
   encodeNamespace,
+  IDEMPOTENCY_REQUEST_COLUMNS,
   namespaceExists,
   namespaceNotEmpty,
   noSuchNamespace,
@@ -25,10 +26,12 @@ import {
   parentPath,
   parseProperties,
   serializeBody,
+  toIdempotencyRequest,
   toObjectRecord,
   toPage,
   toStoredResponse,
   validateName,
+  type IdempotencyRequestRow,
   type ObjectRow,
 } from './sql/common.js';
 import { SCHEMA_VERSION_DDL, pendingMigrations } from './sql/migrations.js';
@@ -36,6 +39,7 @@ import {
   IdempotencyKeyReplay,
   type CatalogObjectRecord,
   type CatalogStore,
+  type IdempotencyRequest,
   type IdempotencyWrite,
   type NamespacePath,
   type NamespaceRecord,
@@ -231,6 +235,14 @@ export class SqliteCatalogStore implements CatalogStore {
 
   // Tables and views
 
+  async listMetadataLocations(warehouse: string): Promise<string[]> {
+    return this.guard(() =>
+      (this.stmt.listMetadataLocations.all({ warehouse }) as { location: string }[]).map(
+        (r) => r.location,
+      ),
+    );
+  }
+
   async listObjects(
     warehouse: string,
     kind: ObjectKind,
@@ -391,6 +403,23 @@ export class SqliteCatalogStore implements CatalogStore {
 
   // Idempotency
 
+  async bindIdempotencyKey(key: string, request: IdempotencyRequest): Promise<IdempotencyRequest> {
+    const row = this.guard(() =>
+      this.writeTx.immediate(() => {
+        this.stmt.bindKey.run({
+          key,
+          method: request.method,
+          path: request.path,
+          bodySha256: request.bodySha256,
+          querySha256: request.querySha256,
+          now: Date.now(),
+        });
+        return this.stmt.getKeyRequest.get({ key });
+      }),
+    ) as IdempotencyRequestRow;
+    return toIdempotencyRequest(row);
+  }
+
   async getIdempotentResponse(key: string): Promise<StoredResponse | undefined> {
     const row = this.guard(
       () => this.stmt.getKey.get({ key }) as { status: number; body: string } | undefined,
@@ -410,7 +439,15 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async expireIdempotencyKeys(olderThanMs: number): Promise<number> {
-    return this.guard(() => this.stmt.expireKeys.run({ before: olderThanMs }).changes);
+    return this.guard(
+      () =>
+        this.writeTx.immediate(() => {
+          const before = olderThanMs;
+          const responses = this.stmt.expireKeys.all({ before }) as Array<{ key: string }>;
+          const requests = this.stmt.expireKeyRequests.all({ before }) as Array<{ key: string }>;
+          return new Set([...responses, ...requests].map((r) => r.key)).size;
+        }) as number,
+    );
   }
 
   // Internals
@@ -495,7 +532,23 @@ function prepareStatements(db: Db) {
       'INSERT INTO idempotency_keys (key, status, body, created_at) VALUES (@key, @status, @body, @now) ON CONFLICT (key) DO NOTHING',
     ),
     getKey: p('SELECT status, body FROM idempotency_keys WHERE key = @key'),
-    expireKeys: p('DELETE FROM idempotency_keys WHERE created_at < @before'),
+    // A stored response goes with its key's binding, even when it was stored after the cutoff.
+    expireKeys: p(
+      `DELETE FROM idempotency_keys
+       WHERE created_at < @before OR key IN (SELECT key FROM idempotency_requests WHERE created_at < @before)
+       RETURNING key`,
+    ),
+    expireKeyRequests: p(
+      'DELETE FROM idempotency_requests WHERE created_at < @before RETURNING key',
+    ),
+    bindKey: p(
+      `INSERT INTO idempotency_requests (key, method, path, body_sha256, query_sha256, created_at)
+       VALUES (@key, @method, @path, @bodySha256, @querySha256, @now)
+       ON CONFLICT (key) DO NOTHING`,
+    ),
+    getKeyRequest: p(
+      `SELECT ${IDEMPOTENCY_REQUEST_COLUMNS} FROM idempotency_requests WHERE key = @key`,
+    ),
     getNamespace: p(
       'SELECT properties FROM namespaces WHERE warehouse = @warehouse AND path = @path',
     ),
@@ -518,6 +571,9 @@ function prepareStatements(db: Db) {
     ),
     anyObject: p(
       'SELECT 1 FROM objects WHERE warehouse = @warehouse AND namespace = @namespace LIMIT 1',
+    ),
+    listMetadataLocations: p(
+      'SELECT metadata_location AS location FROM objects WHERE warehouse = @warehouse',
     ),
     listObjects: p(
       `SELECT name FROM objects

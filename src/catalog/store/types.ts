@@ -63,6 +63,20 @@ export interface IdempotencyWrite {
   response: StoredResponse;
 }
 
+/**
+ * The request an Idempotency-Key was first used for. The key answers that request only: a
+ * retry is the same method on the same path with the same body and query.
+ */
+export interface IdempotencyRequest {
+  method: string;
+  /** The matched route's path with its parameters filled in, without the query string. */
+  path: string;
+  /** SHA-256 (hex) of the body text as received; of the empty string when there is none. */
+  bodySha256: string;
+  /** SHA-256 (hex) of the query string with its parameters sorted. */
+  querySha256: string;
+}
+
 export interface UpdatedProperties {
   updated: string[];
   removed: string[];
@@ -121,6 +135,8 @@ export interface CatalogStore {
     namespace: NamespacePath,
     page: PageRequest,
   ): Promise<Page<string>>;
+  /** The metadata location of every table and view in the warehouse (purge keeps out of their folders). */
+  listMetadataLocations(warehouse: string): Promise<string[]>;
   getObject(
     warehouse: string,
     kind: ObjectKind,
@@ -160,10 +176,19 @@ export interface CatalogStore {
   ): Promise<void>;
 
   // Idempotency
+  /**
+   * Binds `key` to `request` unless the key is already bound; returns the request the key is
+   * bound to (the caller compares). Binding the same request again changes nothing.
+   */
+  bindIdempotencyKey(key: string, request: IdempotencyRequest): Promise<IdempotencyRequest>;
   getIdempotentResponse(key: string): Promise<StoredResponse | undefined>;
   /** Stores a finalized error response; keeps the existing one if the key is already stored. */
   recordIdempotentResponse(key: string, response: StoredResponse): Promise<void>;
-  /** Deletes keys stored before `olderThanMs` (epoch millis). */
+  /**
+   * Forgets keys bound or stored before `olderThanMs` (epoch millis): a key's stored response
+   * goes with its binding, so an expired key can never answer another request. Returns how many
+   * keys were forgotten.
+   */
   expireIdempotencyKeys(olderThanMs: number): Promise<number>;
 }
 

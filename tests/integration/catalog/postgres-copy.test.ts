@@ -18,7 +18,7 @@ import {
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 
 const W = 'default';
-const TABLES = ['namespaces', 'objects', 'idempotency_keys'];
+const TABLES = ['namespaces', 'objects', 'idempotency_keys', 'idempotency_requests'];
 
 let server: TestPostgres;
 let dir: string;
@@ -102,6 +102,12 @@ async function populate(store: CatalogStore): Promise<void> {
     metadataLocation: 's3://warehouse/sales/eu/daily/metadata/00000.metadata.json',
     metadataJson: '{}',
   });
+  await store.bindIdempotencyKey('key-1', {
+    method: 'POST',
+    path: '/v1/namespaces',
+    bodySha256: 'a'.repeat(64),
+    querySha256: 'b'.repeat(64),
+  });
   await store.recordIdempotentResponse('key-1', { status: 200, body: '{"ok":true}' });
 }
 
@@ -114,7 +120,12 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
 
     const file = join(dir, 'exported.db');
     const counts = await exportPostgresCatalog(url, file);
-    expect(counts).toEqual({ namespaces: 2, objects: 2, idempotency_keys: 1 });
+    expect(counts).toEqual({
+      namespaces: 2,
+      objects: 2,
+      idempotency_keys: 1,
+      idempotency_requests: 1,
+    });
     expect(sqliteRows(file)).toEqual(await pgRows(url));
 
     const copy = await openCatalogStore(`sqlite:${file}`);
@@ -179,6 +190,7 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
       namespaces: 2,
       objects: 2,
       idempotency_keys: 1,
+      idempotency_requests: 1,
     });
     expect(await pgRows(source)).toEqual(expected);
 
@@ -214,6 +226,7 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
       namespaces: 1,
       objects: 1234,
       idempotency_keys: 0,
+      idempotency_requests: 0,
     });
     const expected = await pgRows(url);
     expect(sqliteRows(file)).toEqual(expected);
@@ -223,8 +236,46 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
       namespaces: 1,
       objects: 1234,
       idempotency_keys: 0,
+      idempotency_requests: 0,
     });
     expect(await pgRows(copy)).toEqual(expected);
+  });
+
+  it('imports a file of an older schema: its responses stored without a binding are dropped', async () => {
+    const url = await newDatabase('older');
+    const store = await openCatalogStore(url);
+    await populate(store);
+    await store.close();
+    const file = join(dir, 'older.db');
+    await exportPostgresCatalog(url, file);
+    // The file as a build before schema version 2 wrote it: a stored response, no bindings.
+    const db = new Database(file);
+    db.exec('DROP TABLE idempotency_requests; DELETE FROM schema_version WHERE version >= 2');
+    db.close();
+
+    const restored = await newDatabase('older_restored');
+    expect(await importPostgresCatalog(file, restored)).toEqual({
+      namespaces: 2,
+      objects: 2,
+      idempotency_keys: 0,
+      idempotency_requests: 0,
+    });
+    const rows = await pgRows(restored);
+    const original = await pgRows(url);
+    expect(rows['namespaces']).toEqual(original['namespaces']);
+    expect(rows['objects']).toEqual(original['objects']);
+
+    const newer = join(dir, 'newer.db');
+    await exportPostgresCatalog(url, newer);
+    const n = new Database(newer);
+    n.prepare(
+      'INSERT INTO schema_version (version, description, applied_at) VALUES (99, ?, 0)',
+    ).run('from the future');
+    n.close();
+    await expect(importPostgresCatalog(newer, restored)).rejects.toThrow(
+      /schema version 99, newer than this build copies/,
+    );
+    expect(await pgRows(restored)).toEqual(rows);
   });
 
   it('a failing import leaves the database as it was', async () => {

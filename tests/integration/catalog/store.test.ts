@@ -4,9 +4,10 @@
  * state (idempotency keys are global, so each test draws fresh ones).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -26,7 +27,30 @@ import {
   type ObjectKind,
   type ObjectSwap,
 } from '../../../src/catalog/store/index.js';
+import { MIGRATIONS, SCHEMA_VERSION_DDL } from '../../../src/catalog/store/sql/migrations.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
+
+/** Runs SQL on a catalog database directly, as an older build would have left it. */
+async function rawExec(url: string, statements: string[]): Promise<void> {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      for (const sql of statements) db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const sql of statements) await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
 interface Backend {
   name: string;
@@ -160,6 +184,32 @@ describe.each(backends)('CatalogStore contract ($name)', ({ start }) => {
       expect(await again.getNamespace(wh, ['n'])).toBeDefined();
     } finally {
       await again.close();
+    }
+  });
+
+  it('migrates a version 1 database: rows kept, responses stored without a binding dropped', async () => {
+    const url = await env.freshUrl();
+    const dialect = store.dialect;
+    const v1 = MIGRATIONS.filter((m) => m.version === 1);
+    await rawExec(url, [
+      SCHEMA_VERSION_DDL,
+      ...v1.flatMap((m) => m.statements(dialect)),
+      "INSERT INTO schema_version (version, description, applied_at) VALUES (1, 'v1', 0)",
+      `INSERT INTO namespaces (warehouse, path, parent, depth, properties, created_at, updated_at)
+       VALUES ('${wh}', 'old', '', 1, '{"a":"1"}', 0, 0)`,
+      "INSERT INTO idempotency_keys (key, status, body, created_at) VALUES ('old-key', 200, '{}', 0)",
+    ]);
+    const migrated = await openCatalogStore(url);
+    try {
+      expect(await migrated.getNamespace(wh, ['old'])).toEqual({
+        namespace: ['old'],
+        properties: { a: '1' },
+      });
+      expect(await migrated.getIdempotentResponse('old-key')).toBeUndefined();
+      const request = { method: 'POST', path: '/p', bodySha256: 'x', querySha256: 'y' };
+      expect(await migrated.bindIdempotencyKey('old-key', request)).toEqual(request);
+    } finally {
+      await migrated.close();
     }
   });
 
@@ -707,6 +757,55 @@ describe.each(backends)('CatalogStore contract ($name)', ({ start }) => {
       await store.recordIdempotentResponse(key, { status: 500, body: null });
       expect(await store.getIdempotentResponse(key)).toEqual(first);
       expect(await store.getIdempotentResponse(randomUUID())).toBeUndefined();
+    });
+
+    it('binds a key to the first request; another request gets the first back, unchanged', async () => {
+      const key = randomUUID();
+      const first = {
+        method: 'POST',
+        path: '/v1/namespaces',
+        bodySha256: 'a'.repeat(64),
+        querySha256: 'b'.repeat(64),
+      };
+      expect(await store.bindIdempotencyKey(key, first)).toEqual(first);
+      expect(await store.bindIdempotencyKey(key, first)).toEqual(first);
+      const other = { ...first, method: 'DELETE', path: '/v1/namespaces/x/tables/t' };
+      expect(await store.bindIdempotencyKey(key, other)).toEqual(first);
+      const fresh = randomUUID();
+      expect(await store.bindIdempotencyKey(fresh, other)).toEqual(other);
+    });
+
+    it('binds once under racing requests: every racer sees the same winner', async () => {
+      const key = randomUUID();
+      const requests = Array.from({ length: 8 }, (_, i) => ({
+        method: 'POST',
+        path: `/v1/namespaces/n${i}/properties`,
+        bodySha256: String(i).repeat(64),
+        querySha256: '0'.repeat(64),
+      }));
+      const bound = await Promise.all(requests.map((r) => store.bindIdempotencyKey(key, r)));
+      expect(new Set(bound.map((b) => b.path)).size).toBe(1);
+      expect(requests).toContainEqual(bound[0]);
+    });
+
+    it('expires a binding together with its stored response', async () => {
+      const key = randomUUID();
+      const request = {
+        method: 'POST',
+        path: '/v1/namespaces',
+        bodySha256: 'c'.repeat(64),
+        querySha256: 'd'.repeat(64),
+      };
+      await store.bindIdempotencyKey(key, request);
+      const cutoff = Date.now() + 1;
+      await new Promise((r) => setTimeout(r, 5));
+      // Stored after the cutoff, yet it goes with its binding: it must never answer a request
+      // that binds the key afresh.
+      await store.recordIdempotentResponse(key, { status: 200, body: { ok: true } });
+      expect(await store.expireIdempotencyKeys(cutoff)).toBeGreaterThanOrEqual(1);
+      expect(await store.getIdempotentResponse(key)).toBeUndefined();
+      const other = { ...request, bodySha256: 'e'.repeat(64) };
+      expect(await store.bindIdempotencyKey(key, other)).toEqual(other);
     });
 
     it('expires keys stored before a time', async () => {

@@ -14,6 +14,7 @@ import {
 } from '../../errors.js';
 import type {
   CatalogObjectRecord,
+  IdempotencyRequest,
   NamespacePath,
   ObjectKind,
   ObjectSwap,
@@ -170,6 +171,24 @@ export function parseProperties(json: string): Record<string, string> {
 
 export function toStoredResponse(row: { status: number; body: string }): StoredResponse {
   return { status: Number(row.status), body: JSON.parse(row.body) as unknown };
+}
+
+export interface IdempotencyRequestRow {
+  method: string;
+  path: string;
+  body_sha256: string;
+  query_sha256: string;
+}
+
+export const IDEMPOTENCY_REQUEST_COLUMNS = 'method, path, body_sha256, query_sha256';
+
+export function toIdempotencyRequest(row: IdempotencyRequestRow): IdempotencyRequest {
+  return {
+    method: row.method,
+    path: row.path,
+    bodySha256: row.body_sha256,
+    querySha256: row.query_sha256,
+  };
 }
 
 export function serializeBody(response: StoredResponse): string {

@@ -68,6 +68,24 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at)',
     ],
   },
+  {
+    version: 2,
+    description: 'idempotency keys bound to the request that first used them',
+    statements: () => [
+      `CREATE TABLE idempotency_requests (
+        key TEXT PRIMARY KEY,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        body_sha256 TEXT NOT NULL,
+        query_sha256 TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX idempotency_requests_by_created ON idempotency_requests (created_at)',
+      // A response stored before this version has no request to compare a retry with, so it
+      // could answer a different request; keys live an hour at most, so they are dropped.
+      'DELETE FROM idempotency_keys',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
