@@ -67,6 +67,33 @@ function persistence(size: string) {
 
 const bool = (): z.ZodBoolean => z.boolean({ error: 'true or false' });
 
+/**
+ * A container image for the Kubernetes target (ignored locally). References carry no registry
+ * host: `global.imageRegistry` prefixes every image, so a mirror is one setting.
+ */
+function image(repository: string, tag: string) {
+  return strict({
+    // The registry of this image alone; "" takes global.imageRegistry (Docker Hub when both are "").
+    registry: pattern(
+      /^([a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*)?$/,
+      'a registry host[:port][/path], or "" for global.imageRegistry',
+    ).default(''),
+    repository: pattern(
+      /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+      'an image repository without a registry host, like trinodb/trino',
+    ).default(repository),
+    // "" means the component's own version (trino.version, airflow.version).
+    tag: pattern(/^([\w][\w.-]{0,127})?$/, 'an image tag like 476, or "" for the version').default(
+      tag,
+    ),
+    // Pins the image to exact bytes; the tag is then only informative.
+    digest: pattern(/^(sha256:[a-f0-9]{64})?$/, '"" or sha256:<64 hex digits>').default(''),
+    pullPolicy: z
+      .enum(['IfNotPresent', 'Always', 'Never'], { error: 'IfNotPresent, Always or Never' })
+      .default('IfNotPresent'),
+  }).prefault({});
+}
+
 // --- the values file ----------------------------------------------------------------------
 
 const global = strict({
@@ -75,6 +102,21 @@ const global = strict({
     'a Kubernetes namespace name: lower-case letters, digits and "-", at most 63 characters',
   ).default('lakehouse-platform'),
   target: z.enum(['local', 'kubernetes'], { error: '"local" or "kubernetes"' }),
+  // --- Kubernetes only (ignored by the local target) ---
+  // Prefixed to every image, e.g. a registry mirror `registry.example.com:5000`; "" for none.
+  imageRegistry: pattern(
+    /^([a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*)?$/,
+    'a registry host[:port][/path], or "" for none',
+  ).default(''),
+  imagePullSecrets: z
+    .array(pattern(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Secret name'), {
+      error: 'a list of Secret names',
+    })
+    .default([]),
+  // StorageClass of every volume claim that does not name its own; unset: the cluster default.
+  storageClass: z.string({ error: 'a StorageClass name' }).optional(),
+  // NetworkPolicies that let each component take traffic only from those that need it.
+  networkPolicy: strict({ enabled: bool().default(true) }).prefault({}),
 });
 
 const minio = strict({
@@ -89,6 +131,7 @@ const minio = strict({
   ).default('warehouse'),
   resources,
   persistence: persistence('50Gi'),
+  image: image('minio/minio', 'RELEASE.2025-10-15T17-29-55Z'),
 });
 
 const icebergCatalog = strict({
@@ -104,6 +147,19 @@ const icebergCatalog = strict({
   ).default('sqlite'),
   replicas: intIn(1, 10).default(1),
   resources,
+  // SQLite lives on this volume in Kubernetes (one replica); PostgreSQL needs none.
+  persistence: persistence('5Gi'),
+  image: image('lakehouse/iceberg-catalog', '0.1.0'),
+});
+
+// The platform's own PostgreSQL in Kubernetes (a StatefulSet, Service `postgresql:5432`) for
+// Airflow's database and for the catalog when icebergCatalog.database names it. Locally the
+// catalog and Airflow use SQLite unless a postgres:// URL is given.
+const postgresql = strict({
+  enabled: bool().default(true),
+  image: image('postgres', '15'),
+  resources,
+  persistence: persistence('20Gi'),
 });
 
 const trino = strict({
@@ -122,6 +178,7 @@ const trino = strict({
     resources,
   }).prefault({}),
   queryMaxMemory: dataSize().default('1GB'),
+  image: image('trinodb/trino', ''),
 });
 
 const prometheus = strict({
@@ -132,6 +189,7 @@ const prometheus = strict({
   scrapeInterval: duration().default('15s'),
   resources,
   persistence: persistence('20Gi'),
+  image: image('prom/prometheus', 'v2.42.0'),
 });
 
 const webhook = z.union([z.literal(''), z.url({ protocol: /^https?$/ })], {
@@ -147,12 +205,14 @@ const alertmanager = strict({
   // Where alerts of each severity are posted; "" keeps them in Alertmanager (UI and API) only.
   webhooks: strict({ critical: webhook.default(''), warning: webhook.default('') }).prefault({}),
   resources,
+  image: image('prom/alertmanager', 'v0.25.0'),
 });
 
 // Host metrics (CPU, memory, disk) from Debian's prometheus-node-exporter; scrape job `node`.
 const nodeExporter = strict({
   enabled: bool().default(true),
   port: port().default(9100),
+  image: image('prom/node-exporter', 'v1.5.0'),
 });
 
 // Airflow sends StatsD (UDP) to statsd_exporter, which Prometheus scrapes (job `airflow`). It
@@ -160,6 +220,16 @@ const nodeExporter = strict({
 const statsdExporter = strict({
   port: port().default(9102),
   statsdPort: port().default(9125),
+  image: image('prom/statsd-exporter', 'v0.28.0'),
+});
+
+// Grafana with the dashboards of platform/observability/dashboards (Kubernetes only: there is no
+// package of it here; locally the console renders the same dashboards).
+const grafana = strict({
+  enabled: bool().default(true),
+  port: port().default(3000),
+  image: image('grafana/grafana', '12.3.0'),
+  resources,
 });
 
 // The local supervisor's process metrics (`lakehouse_process_*`, job `supervisor`) and the local
@@ -174,6 +244,7 @@ const observability = strict({
   nodeExporter: nodeExporter.prefault({}),
   statsdExporter: statsdExporter.prefault({}),
   supervisorMetrics: supervisorMetrics.prefault({}),
+  grafana: grafana.prefault({}),
 });
 
 const airflow = strict({
@@ -192,6 +263,29 @@ const airflow = strict({
   dagsFolder: pattern(/^\S.*$/, 'a directory path').default('pipelines/dags'),
   // Task instances run at once; each is a Python process, so this bounds Airflow's memory.
   parallelism: intIn(1, 64).default(4),
+  // --- Kubernetes only ---
+  image: image('apache/airflow', ''),
+  resources,
+  // DAGs come from this repository through git-sync; "" takes argocd.repoURL.
+  gitSync: strict({
+    repo: z.string({ error: 'a git URL, or "" for argocd.repoURL' }).default(''),
+    branch: pattern(/^\S+$/, 'a branch name').default('main'),
+    // The folder of the repository that holds the DAGs.
+    subPath: pattern(/^\S+$/, 'a path inside the repository').default('pipelines/dags'),
+    // The Kubernetes project publishes git-sync on its own registry, not Docker Hub: name that
+    // registry (or a mirror) in image.registry.
+    image: image('git-sync/git-sync', 'v4.4.0'),
+  }).prefault({}),
+});
+
+// GitOps (Kubernetes only): ArgoCD syncs one Application per component from this repository.
+const argocd = strict({
+  enabled: bool().default(true),
+  // ArgoCD's release; its install manifest is fetched at install time, never copied here.
+  version: pattern(/^v\d+\.\d+\.\d+$/, 'an ArgoCD release like v3.6.1').default('v3.6.1'),
+  // The git repository ArgoCD and git-sync read (this one); "" until the environment sets it.
+  repoURL: z.string({ error: 'a git URL' }).default(''),
+  targetRevision: pattern(/^\S+$/, 'a branch, tag or commit').default('main'),
 });
 
 const retention = strict({
@@ -209,6 +303,8 @@ export const valuesSchema = strict({
   observability: observability.prefault({}),
   airflow: airflow.prefault({}),
   retention: retention.prefault({}),
+  postgresql: postgresql.prefault({}),
+  argocd: argocd.prefault({}),
 });
 
 /** The validated configuration of one environment, every default filled in. */
