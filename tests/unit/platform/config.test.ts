@@ -114,6 +114,26 @@ describe('defaults', () => {
       dagsFolder: 'pipelines/dags',
       version: '3.3.2',
       parallelism: 4,
+      image: {
+        registry: '',
+        repository: 'apache/airflow',
+        tag: '',
+        digest: '',
+        pullPolicy: 'IfNotPresent',
+      },
+      resources: {},
+      gitSync: {
+        repo: '',
+        branch: 'main',
+        subPath: 'pipelines/dags',
+        image: {
+          registry: '',
+          repository: 'git-sync/git-sync',
+          tag: 'v4.4.0',
+          digest: '',
+          pullPolicy: 'IfNotPresent',
+        },
+      },
     });
     expect(v.retention).toEqual({
       snapshots: '7d',
@@ -121,6 +141,37 @@ describe('defaults', () => {
       orphanFiles: '3d',
       backups: '30d',
     });
+  });
+
+  it('the Kubernetes-only keys default to images without a registry host and no repository URL', () => {
+    const v = parse('global:\n  target: local\n');
+    expect(v.global).toEqual({
+      namespace: 'lakehouse-platform',
+      target: 'local',
+      imageRegistry: '',
+      imagePullSecrets: [],
+      networkPolicy: { enabled: true },
+    });
+    expect(v.trino.image).toEqual({
+      registry: '',
+      repository: 'trinodb/trino',
+      tag: '',
+      digest: '',
+      pullPolicy: 'IfNotPresent',
+    });
+    expect(v.postgresql).toMatchObject({
+      enabled: true,
+      image: { repository: 'postgres', tag: '15' },
+      persistence: { size: '20Gi' },
+    });
+    expect(v.observability.grafana).toMatchObject({ enabled: true, port: 3000 });
+    expect(v.argocd).toEqual({
+      enabled: true,
+      version: 'v3.6.1',
+      repoURL: '',
+      targetRevision: 'main',
+    });
+    expect(v.icebergCatalog).toMatchObject({ replicas: 1, persistence: { size: '5Gi' } });
   });
 
   it('an empty extra file changes nothing', () => {
@@ -205,10 +256,10 @@ describe('errors name the file, the key, what is allowed and the fix', () => {
       [
         'invalid configuration for environment "local" (2 problems):',
         '  env/local/helm-values.yaml: trino.wokers is not a known key',
-        '    allowed: the keys of trino: enabled, version, coordinator, workers, queryMaxMemory',
+        '    allowed: the keys of trino: enabled, version, coordinator, workers, queryMaxMemory, image',
         '    fix: did you mean "workers"? Rename it to trino.workers',
         '  env/local/helm-values.yaml: trino.flavour is not a known key',
-        '    allowed: the keys of trino: enabled, version, coordinator, workers, queryMaxMemory',
+        '    allowed: the keys of trino: enabled, version, coordinator, workers, queryMaxMemory, image',
         '    fix: remove it from env/local/helm-values.yaml',
       ].join('\n'),
     );
