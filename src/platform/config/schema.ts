@@ -103,6 +103,14 @@ const global = strict({
   ).default('lakehouse-platform'),
   target: z.enum(['local', 'kubernetes'], { error: '"local" or "kubernetes"' }),
   // --- Kubernetes only (ignored by the local target) ---
+  // The environment's own name, its folder under env/: a chart sees only the merged values, not
+  // the file they came from, yet ArgoCD's Applications must name `env/<environment>/
+  // helm-values.yaml` and Prometheus labels every series `lakehouse_env`. "" until the
+  // environment file sets it (platform/argocd then refuses to render).
+  environment: pattern(
+    /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/,
+    'an environment name like dev (its folder under env/), or ""',
+  ).default(''),
   // Prefixed to every image, e.g. a registry mirror `registry.example.com:5000`; "" for none.
   imageRegistry: pattern(
     /^([a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*)?$/,
