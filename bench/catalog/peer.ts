@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { spawnServer, type RunningServer } from './server.js';
-import { cacheRoot } from '../../src/targets/local/install/index.js';
+import { cacheRoot } from '../../src/platform/install/index.js';
 
 export const PEER_GROUP = 'org.apache.iceberg';
 export const PEER_ARTIFACT = 'iceberg-open-api';

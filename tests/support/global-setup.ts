@@ -1,10 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import {
-  cacheRoot,
-  ensureMinio,
-  ensurePythonEnv,
-  formatDuration,
-} from '../../src/targets/local/install/index.js';
+import { cacheRoot, ensurePythonEnv, formatDuration } from '../../src/platform/install/index.js';
+import { ensureMinio } from '../../src/targets/local/install/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

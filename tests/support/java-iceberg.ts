@@ -11,7 +11,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { cacheRoot, ensureJavaRuntime } from '../../src/targets/local/install/index.js';
+import { cacheRoot } from '../../src/platform/install/index.js';
+import { ensureJavaRuntime } from '../../src/targets/local/install/index.js';
 
 export const ICEBERG_JAVA_VERSION = '1.10.1';
 const COMPLETE = '.complete';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureVenv, type VenvSpec } from '../../../src/targets/local/install/venv.js';
+import { ensureVenv, type VenvSpec } from '../../../src/platform/install/index.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'lakehouse-venv-'));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));

@@ -13,7 +13,8 @@ import { mkdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheRoot, ensureAirflowEnv } from '../../../src/targets/local/install/index.js';
+import { cacheRoot } from '../../../src/platform/install/index.js';
+import { ensureAirflowEnv } from '../../../src/targets/local/install/index.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 const PYTEST = ['pytest==9.2.0', 'iniconfig==2.3.1'];

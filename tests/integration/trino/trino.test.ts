@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort, waitFor } from '../../../src/lib/index.js';
 import { versions } from '../../../src/platform/versions.js';
+import { formatDuration, InstallError } from '../../../src/platform/install/index.js';
 import {
   ensureJavaRuntime,
   ensureTrinoCli,
   ensureTrinoServer,
-  formatDuration,
-  InstallError,
   type JavaRuntime,
 } from '../../../src/targets/local/install/index.js';
 import {

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { run } from '../install/run.js';
+import { run } from '../../../platform/install/index.js';
 import { UserError } from '../../../lib/index.js';
 import type { AirflowPaths } from './config.js';
 import { hasPreviousFernetKeys } from '../secrets.js';

@@ -1,7 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
-import { cacheRoot } from '../install/index.js';
+import { cacheRoot } from '../../../platform/install/index.js';
 import { downLocal } from '../platform/index.js';
 import { defaultBackupsDir } from '../backup/index.js';
 

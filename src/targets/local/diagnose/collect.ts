@@ -23,7 +23,8 @@ import type {
   ProcessEvidence,
 } from '../../../ops/diagnose/index.js';
 import { UserError } from '../../../lib/index.js';
-import { cacheRoot, goBinaryPath } from '../install/index.js';
+import { cacheRoot } from '../../../platform/install/index.js';
+import { goBinaryPath } from '../install/index.js';
 import { trinoCacheDir } from '../install/trino.js';
 import { ALERTMANAGER_BINARY, PROMETHEUS_BINARY } from '../observability/index.js';
 import { platformLayout, TRINO_COORDINATOR, trinoWorker } from '../platform/layout.js';

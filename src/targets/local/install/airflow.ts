@@ -2,9 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../../../platform/paths.js';
 import { versions } from '../../../platform/versions.js';
-import { InstallError } from './errors.js';
-import type { InstallOptions } from './progress.js';
-import { ensureVenv } from './venv.js';
+import { ensureVenv, InstallError, type InstallOptions } from '../../../platform/install/index.js';
 
 export interface AirflowEnvOptions extends InstallOptions {
   /** The interpreter the venv is created from (default `python3` on PATH). */

@@ -1,9 +1,8 @@
 /**
  * Installers for the real components the platform runs locally (and the tests start): each one
- * builds or downloads once into the cache, atomically, and returns the path to use.
+ * builds or downloads once into the cache, atomically, and returns the path to use. The machinery
+ * they share with the Kubernetes target lives in `platform/install`.
  */
-export { cacheRoot } from './cache.js';
-export { InstallError } from './errors.js';
 export {
   ensureMc,
   ensureMinio,
@@ -23,8 +22,6 @@ export {
   trinoCacheDir,
   type TrinoInstallOptions,
 } from './trino.js';
-export { ensurePythonEnv, pythonRequirements, type PythonEnvOptions } from './python.js';
-export { formatDuration, type InstallOptions, type Progress } from './progress.js';
 export {
   airflowRequirementsFile,
   ensureAirflowEnv,

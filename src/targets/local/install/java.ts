@@ -1,12 +1,19 @@
 import { access, mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { versions } from '../../../platform/versions.js';
-import { cacheRoot } from './cache.js';
-import { InstallError } from './errors.js';
-import { discard, publish, scratchDirFor } from './fsutil.js';
-import { formatDuration, silent, type InstallOptions, type Progress } from './progress.js';
-import { run } from './run.js';
-import { runStep } from './step.js';
+import {
+  cacheRoot,
+  discard,
+  formatDuration,
+  InstallError,
+  publish,
+  run,
+  runStep,
+  scratchDirFor,
+  silent,
+  type InstallOptions,
+  type Progress,
+} from '../../../platform/install/index.js';
 
 export interface JavaRuntimeOptions extends InstallOptions {
   /** The lowest Java feature release that will do, e.g. 24 for Trino 476. */

@@ -1,11 +1,18 @@
 import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { versions } from '../../../platform/versions.js';
-import { cacheRoot } from './cache.js';
-import { InstallError } from './errors.js';
-import { discard, publish, scratchDirFor } from './fsutil.js';
-import { formatDuration, silent, type InstallOptions, type Progress } from './progress.js';
-import { runStep } from './step.js';
+import {
+  cacheRoot,
+  discard,
+  formatDuration,
+  InstallError,
+  publish,
+  runStep,
+  scratchDirFor,
+  silent,
+  type InstallOptions,
+  type Progress,
+} from '../../../platform/install/index.js';
 
 export interface TrinoInstallOptions extends InstallOptions {
   /** Trino release (default: the pinned one). */

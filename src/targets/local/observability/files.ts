@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LakehouseValues } from '../../../platform/config/index.js';
-import { run } from '../install/run.js';
+import { run } from '../../../platform/install/index.js';
 import { renderAlertmanagerConfig, renderPrometheusConfig } from './config.js';
 import { minioPrometheusToken, minioTokenValid } from './minio-token.js';
 import { observabilityPaths, type ObservabilityPaths } from './launch.js';

@@ -1,6 +1,9 @@
-import { ensureDebianPackages, type AptOptions } from '../install/apt.js';
-import { InstallError } from '../install/index.js';
-import { run } from '../install/run.js';
+import {
+  ensureDebianPackages,
+  InstallError,
+  run,
+  type AptOptions,
+} from '../../../platform/install/index.js';
 
 /** What an installed observability component is: where its programs are and which version. */
 export interface PrometheusInstall {

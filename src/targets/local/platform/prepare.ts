@@ -14,8 +14,8 @@ import {
   ensureStatsdExporter,
   ensureTrinoCli,
   ensureTrinoServer,
-  type Progress,
 } from '../install/index.js';
+import type { Progress } from '../../../platform/install/index.js';
 import {
   ensureAlertmanager,
   ensureNodeExporter,

@@ -6,7 +6,8 @@ import {
 } from '../../../platform/config/index.js';
 import { versions } from '../../../platform/versions.js';
 import { join } from 'node:path';
-import { cacheRoot, goBinaryPath } from '../install/index.js';
+import { cacheRoot } from '../../../platform/install/index.js';
+import { goBinaryPath } from '../install/index.js';
 import { versions as pinned } from '../../../platform/versions.js';
 import {
   AIRFLOW_API_SERVER,

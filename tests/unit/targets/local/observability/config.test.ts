@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseValues } from '../../../../../src/platform/config/index.js';
-import { listsLookStale } from '../../../../../src/targets/local/install/apt.js';
+import { listsLookStale } from '../../../../../src/platform/install/index.js';
 import {
   alertmanagerLaunch,
   minioPrometheusToken,

@@ -1,5 +1,5 @@
 import { access, constants, rm, writeFile } from 'node:fs/promises';
-import { KeyedLock } from '../../../lib/index.js';
+import { KeyedLock } from '../../lib/index.js';
 import { InstallError } from './errors.js';
 import { formatDuration, silent, type Progress } from './progress.js';
 import { run, SpawnError, type RunResult } from './run.js';

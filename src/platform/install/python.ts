@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { versions } from '../../../platform/versions.js';
+import { versions } from '../versions.js';
 import type { InstallOptions } from './progress.js';
 import { ensureVenv } from './venv.js';
 
