@@ -145,7 +145,7 @@ describe('defaults', () => {
 
   it('the Kubernetes-only keys default to images without a registry host and no repository URL', () => {
     const v = parse('global:\n  target: local\n');
-    expect(v.global).toEqual({
+    expect(v.global).toMatchObject({
       namespace: 'lakehouse-platform',
       target: 'local',
       imageRegistry: '',
