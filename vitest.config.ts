@@ -28,6 +28,19 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'kubernetes',
+          env,
+          include: ['tests/kubernetes/**/*.test.ts'],
+          globalSetup: ['tests/support/kubernetes-setup.ts'],
+          testTimeout: 120_000,
+          // The first run builds the Kubernetes tools from source (global setup).
+          hookTimeout: 300_000,
+          // A control plane takes ~600 MiB and a core while it starts: two at most.
+          maxWorkers: 2,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           env,
           include: ['tests/e2e/**/*.test.ts'],

@@ -44,7 +44,7 @@ fi
 
 for tool in go python3; do
   if ! command -v "$tool" >/dev/null; then
-    echo "✗ $tool is required to install the platform's components (MinIO is built with go; pyiceberg runs on python3)." >&2
+    echo "✗ $tool is required to install the platform's components (MinIO and the Kubernetes tools are built with go; pyiceberg and the schema tools run on python3)." >&2
     exit 1
   fi
 done

@@ -45,6 +45,26 @@ export const versions = {
     providersCommonSql: '2.4.0',
     requirementsFile: 'pipelines/requirements-airflow.txt',
   },
+  // The Kubernetes target's tools, built from source into the cache by
+  // src/targets/kubernetes/tools (the test cluster runs the control plane from them).
+  // kube-apiserver, kube-controller-manager, kube-scheduler and kubectl come from the wrapper
+  // module tools/kubernetes (k8s.io/kubernetes pins its staging modules at v0.0.0 and cannot be
+  // `go install`ed), etcd from tools/etcd (its server module has relative replaces).
+  kubernetes: {
+    version: 'v1.37.2',
+    etcd: 'v3.7.3',
+    kwok: 'v0.8.0',
+    helm: 'v3.21.4',
+    kubeconform: 'v0.7.0',
+    // The PyPI wheel that ships Kubernetes' JSON schemas for kubeconform, and the schema set used
+    // from it (the newest it ships; strict = unknown fields are errors).
+    kubernetesValidate: '1.37.0',
+    schemaVersion: 'v1.37.0',
+    // Its YAML parser for kubeconform's openapi2jsonschema.py (CRD → JSON schema).
+    pyyaml: '6.0.3',
+  },
+  // Argo CD: the version its CRD schemas (Application, AppProject, ApplicationSet) come from.
+  argocd: { module: 'github.com/argoproj/argo-cd/v3', version: 'v3.6.1' },
 } as const;
 
 export type Versions = typeof versions;
