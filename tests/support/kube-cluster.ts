@@ -233,9 +233,13 @@ async function kwokctlConfig(tools: KubernetesTools, dir: string): Promise<strin
     componentsPatches: [
       {
         name: 'kube-apiserver',
-        // With a loopback bind address the apiserver would advertise it in the `kubernetes`
-        // Service's endpoints and refuse to start ("may not be in the loopback range").
-        extraArgs: [{ key: 'endpoint-reconciler-type', value: 'none' }],
+        // Left alone, the apiserver advertises the address of the host's default route in the
+        // `kubernetes` Service, and fails to start on a machine without one. Advertising loopback
+        // needs the endpoint reconciler off ("may not be in the loopback range").
+        extraArgs: [
+          { key: 'advertise-address', value: '127.0.0.1' },
+          { key: 'endpoint-reconciler-type', value: 'none' },
+        ],
       },
     ],
   });
