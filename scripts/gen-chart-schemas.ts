@@ -7,6 +7,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as prettier from 'prettier';
 import { z } from 'zod';
 import { valuesSchema } from '../src/platform/config/schema.js';
 import { repoRoot } from '../src/platform/paths.js';
@@ -14,12 +15,12 @@ import { repoRoot } from '../src/platform/paths.js';
 export const SCHEMA_FILE = 'values.schema.json';
 
 /**
- * The values.schema.json text every chart carries. Draft 7 because helm v3 validates with
+ * The JSON schema every chart carries. Draft 7 because helm v3 validates with
  * santhosh-tekuri/jsonschema v6, which knows draft 7 offline (no metaschema download), and zod
  * writes it without the 2020-12-only keywords. `io: 'input'` describes what a values file may
  * contain (keys with defaults optional); zod's strict objects become additionalProperties: false.
  */
-export function chartValuesSchemaText(): string {
+export function chartValuesSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(valuesSchema, { io: 'input', target: 'draft-7' });
   const withNote = {
     ...schema,
@@ -27,7 +28,14 @@ export function chartValuesSchemaText(): string {
       'Generated from src/platform/config/schema.ts by `npm run charts:schema`; do not edit. ' +
       'The whole environment schema: every chart reads the same env/<env>/helm-values.yaml.',
   };
-  return `${JSON.stringify(sortKeys(withNote), null, 2)}\n`;
+  return sortKeys(withNote) as Record<string, unknown>;
+}
+
+/** values.schema.json's text: keys sorted, in the repository's prettier style (npm run lint). */
+export async function chartValuesSchemaText(): Promise<string> {
+  const file = join(repoRoot, 'platform', SCHEMA_FILE);
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(JSON.stringify(chartValuesSchema()), { ...options, parser: 'json' });
 }
 
 /** Object keys sorted at every depth (array order kept: it means something in enum/required). */
@@ -67,7 +75,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** The schema files that are missing or differ from what the zod schema gives, relative to root. */
 export async function staleChartSchemas(root: string = repoRoot): Promise<string[]> {
-  const expected = chartValuesSchemaText();
+  const expected = await chartValuesSchemaText();
   const stale: string[] = [];
   for (const dir of await chartDirs(root)) {
     const file = join(dir, SCHEMA_FILE);
@@ -89,7 +97,7 @@ async function main(args: readonly string[]): Promise<number> {
     for (const file of stale) console.error(`${file} is out of date: run npm run charts:schema`);
     return stale.length === 0 ? 0 : 1;
   }
-  const text = chartValuesSchemaText();
+  const text = await chartValuesSchemaText();
   for (const dir of dirs) {
     const file = join(dir, SCHEMA_FILE);
     const before = await readFile(file, 'utf8').catch(() => undefined);

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartValuesSchemaText } from '../../../scripts/gen-chart-schemas.js';
+import { chartValuesSchema } from '../../../scripts/gen-chart-schemas.js';
 import {
   CHARTS,
   chartArgs,
@@ -80,7 +80,7 @@ describe('the chart schema refuses a typo in any section, as lakehouse check doe
     sections.push(path);
     for (const [key, child] of Object.entries(properties)) walk(child, [...path, key]);
   };
-  walk(JSON.parse(chartValuesSchemaText()) as Record<string, unknown>, []);
+  walk(chartValuesSchema(), []);
 
   it.each(sections.filter((p) => p.length > 0).map((p) => [p.join('.'), p] as const))(
     '%s',
