@@ -18,8 +18,10 @@ env_name="${1:-local}"
 case "$env_name" in
   local) exec node bin/lakehouse.js up --env local "$@" ;;
   dev|staging|prod)
-    echo "✗ environment '$env_name' runs on Kubernetes, which this release cannot deploy yet." >&2
-    echo "  Bring the platform up on this machine with: ./scripts/bootstrap.sh local" >&2
+    echo "✗ environment '$env_name' runs on Kubernetes, which lakehouse cannot deploy by itself yet." >&2
+    echo "  Install its Helm charts the runbook's way (README: \"Kubernetes: the Helm charts\"):" >&2
+    echo "    helm install <component> ./platform/<component> -n lakehouse-platform --create-namespace --values env/$env_name/helm-values.yaml --wait" >&2
+    echo "  or bring the platform up on this machine with: ./scripts/bootstrap.sh local" >&2
     exit 2 ;;
   *)
     echo "✗ unknown environment '$env_name': use local (or dev, staging, prod once Kubernetes lands)." >&2
