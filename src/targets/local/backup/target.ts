@@ -26,9 +26,8 @@ import type {
   TableCheck,
 } from '../../../ops/backup/index.js';
 import { walkFiles } from '../../../ops/backup/index.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { airflowPaths } from '../airflow/index.js';
-import { TrinoClient, TrinoQueryError } from '../trino/index.js';
+import { queryWhileWorkersSettle, TrinoClient } from '../trino/index.js';
 import { catalogDatabaseUrl, platformLayout, upLocal } from '../platform/index.js';
 import { secretsFile, type PlatformSecrets } from '../secrets.js';
 import {
@@ -70,27 +69,11 @@ async function nonEmptyDir(path: string): Promise<boolean> {
   }
 }
 
-/**
- * Runs a count query, retrying while Trino is still settling after a start (its scheduler sees
- * workers a few seconds after they announce themselves: "No nodes available to run query").
- */
+/** Runs a count query once Trino's workers have settled after the start. */
 async function countWithRetry(baseUrl: string, sql: string): Promise<number> {
   const client = new TrinoClient({ baseUrl, source: 'lakehouse-restore' });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      const result = await client.query(sql);
-      return Number(result.rows[0]?.[0]);
-    } catch (err) {
-      const transient =
-        err instanceof TrinoQueryError &&
-        /NO_NODES_AVAILABLE|SERVER_STARTING_UP|No nodes available/.test(
-          `${err.errorName} ${err.message}`,
-        );
-      if (!transient || Date.now() > deadline) throw err;
-      await sleep(2000);
-    }
-  }
+  const result = await queryWhileWorkersSettle(client, sql);
+  return Number(result.rows[0]?.[0]);
 }
 
 async function packageVersion(): Promise<string> {

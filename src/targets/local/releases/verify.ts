@@ -12,7 +12,7 @@ import type { LakehouseValues } from '../../../platform/config/index.js';
 import type { Component, Verification } from '../../../ops/index.js';
 import type { PlatformSecrets } from '../secrets.js';
 import { localMinioClient } from '../platform/minio-client.js';
-import { TrinoClient, type TrinoInfo } from '../trino/index.js';
+import { queryWhileWorkersSettle, TrinoClient, type TrinoInfo } from '../trino/index.js';
 
 const TIMEOUT_MS = 15_000;
 
@@ -101,16 +101,22 @@ async function verifyTrino(values: LakehouseValues, version: string): Promise<st
   }
   if (!values.icebergCatalog.enabled) return `/v1/info reports ${version}`;
   const client = new TrinoClient({ baseUrl, requestTimeoutMs: 30_000, source: 'lakehouse-verify' });
-  const r = await client.query('SHOW SCHEMAS FROM iceberg');
+  // A worker restarted after the coordinator rejoins a few seconds later; that is no failure.
+  const r = await queryWhileWorkersSettle(client, 'SHOW SCHEMAS FROM iceberg', 60_000);
   const said = `/v1/info reports ${version}; SHOW SCHEMAS FROM iceberg: ${r.rows.length} schemas`;
   // Reading a table proves the workers reach the warehouse with the current credentials.
-  const first = await client.query(
+  const first = await queryWhileWorkersSettle(
+    client,
     "SELECT table_schema, table_name FROM iceberg.information_schema.tables WHERE table_schema NOT IN ('information_schema', 'system') AND table_type = 'BASE TABLE' ORDER BY 1, 2 LIMIT 1",
   );
   const [schema, table] = (first.rows[0] ?? []) as [string?, string?];
   if (schema === undefined || table === undefined) return `${said} (no table to read yet)`;
   const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-  const count = await client.query(`SELECT count(*) FROM iceberg.${quote(schema)}.${quote(table)}`);
+  const count = await queryWhileWorkersSettle(
+    client,
+    `SELECT count(*) FROM iceberg.${quote(schema)}.${quote(table)}`,
+    60_000,
+  );
   return `${said}; read iceberg.${schema}.${table}: ${String(count.rows[0]?.[0])} rows`;
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseJson } from '../../../lib/index.js';
 
 /**
@@ -208,4 +209,35 @@ export async function activeWorkers(client: TrinoClient): Promise<number> {
     "SELECT count(*) FROM system.runtime.nodes WHERE coordinator = false AND state = 'active'",
   );
   return Number(r.rows[0]?.[0] ?? 0);
+}
+
+/** True for the errors of a cluster whose workers are (re)joining: the query may be retried. */
+export function isWorkersSettling(err: unknown): boolean {
+  return (
+    err instanceof TrinoQueryError &&
+    /NO_NODES_AVAILABLE|SERVER_STARTING_UP|No nodes available/.test(
+      `${err.errorName} ${err.message}`,
+    )
+  );
+}
+
+/**
+ * Runs a query, retrying while Trino's workers settle after a start or a restart: the scheduler
+ * sees a worker a few seconds after it announces itself, and loses one that restarts after the
+ * coordinator ("No nodes available to run query"). Any other error, or the deadline, ends it.
+ */
+export async function queryWhileWorkersSettle(
+  client: TrinoClient,
+  sql: string,
+  timeoutMs = 120_000,
+): Promise<TrinoResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await client.query(sql);
+    } catch (err) {
+      if (!isWorkersSettling(err) || Date.now() > deadline) throw err;
+      await sleep(2000);
+    }
+  }
 }

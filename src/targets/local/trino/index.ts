@@ -16,6 +16,8 @@ export {
 } from './config.js';
 export { trinoLaunch, type TrinoLaunch, type TrinoLaunchOptions } from './launch.js';
 export {
+  isWorkersSettling,
+  queryWhileWorkersSettle,
   activeWorkers,
   isReady,
   TrinoClient,
