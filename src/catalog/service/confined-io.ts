@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../errors.js';
 import type { FileIO } from '../io/index.js';
 import type { Warehouse } from './context.js';
-import { isWithin, parseLocation, type ParsedLocation } from './locations.js';
+import { isWithin, parseLocation, tryParseLocation, type ParsedLocation } from './locations.js';
 
 /**
  * The catalog's storage, limited to its warehouses. The service checks every location a request
@@ -19,12 +19,7 @@ export class ConfinedFileIO implements FileIO {
   }
 
   private check(location: string): string {
-    let parsed: ParsedLocation | undefined;
-    try {
-      parsed = parseLocation(location);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = tryParseLocation(location);
     if (!parsed || !this.roots.some((root) => isWithin(parsed, root))) {
       throw new ForbiddenError(
         `The catalog does not touch ${JSON.stringify(location)}: it is outside its warehouses (${this.warehouses

@@ -7,7 +7,6 @@ import { ViewService } from './views.js';
 export type { CatalogContext, CatalogEvents, IdempotencyContext, Warehouse } from './context.js';
 export { noEvents } from './context.js';
 export { resolveWarehouse, findWarehouse } from './warehouses.js';
-export { isInsideWarehouse, parseLocation } from './locations.js';
 export type { TableIdentifier, TableChange, LoadedTable } from './tables.js';
 export type { NamespaceBody } from './namespaces.js';
 

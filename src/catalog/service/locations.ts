@@ -98,13 +98,19 @@ export function isWithin(inner: ParsedLocation, outer: ParsedLocation): boolean 
   );
 }
 
+/** The parsed location, or undefined where it does not parse (a stored location from before the checks). */
+export function tryParseLocation(location: string): ParsedLocation | undefined {
+  try {
+    return parseLocation(location);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when `location` parses and lies inside the warehouse (or is its root). */
 export function isInsideWarehouse(wh: Warehouse, location: string): boolean {
-  try {
-    return isWithin(parseLocation(location), parseLocation(wh.location));
-  } catch {
-    return false;
-  }
+  const parsed = tryParseLocation(location);
+  return parsed !== undefined && isWithin(parsed, parseLocation(wh.location));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TableMetadata } from '../metadata/index.js';
 import type { CatalogContext, Warehouse } from './context.js';
-import { isWithin, parseLocation, type ParsedLocation } from './locations.js';
+import { isWithin, parseLocation, tryParseLocation, type ParsedLocation } from './locations.js';
 import { referencedFiles } from './referenced-files.js';
 
 /** How many files one delete call takes (S3's DeleteObjects limit). */
@@ -9,19 +9,7 @@ const DELETE_BATCH = 1000;
 /** The folder an object lives in, judged from its metadata file: `<folder>/metadata/<file>`. */
 function homeFolder(metadataLocation: string): ParsedLocation | undefined {
   const folder = /^(.*)\/metadata\/[^/]+$/.exec(metadataLocation)?.[1];
-  try {
-    return parseLocation(folder ?? metadataLocation.replace(/\/[^/]*$/, ''));
-  } catch {
-    return undefined;
-  }
-}
-
-function tryParse(location: string): ParsedLocation | undefined {
-  try {
-    return parseLocation(location);
-  } catch {
-    return undefined;
-  }
+  return tryParseLocation(folder ?? metadataLocation.replace(/\/[^/]*$/, ''));
 }
 
 export interface DroppedTable {
@@ -61,7 +49,7 @@ export async function purgeTableFiles(
       .map(homeFolder)
       .filter((f): f is ParsedLocation => f !== undefined);
     const deletable = (location: string) => {
-      const parsed = tryParse(location);
+      const parsed = tryParseLocation(location);
       return (
         parsed !== undefined &&
         isWithin(parsed, warehouse) &&
@@ -79,7 +67,7 @@ export async function purgeTableFiles(
       await ctx.io.delete(toDelete.slice(i, i + DELETE_BATCH));
     }
 
-    const folder = tryParse(dropped.metadata.location);
+    const folder = tryParseLocation(dropped.metadata.location);
     const ownFolder =
       folder !== undefined &&
       isWithin(folder, warehouse) &&
