@@ -7,6 +7,7 @@ import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
 import { registerDagsCommands } from './dags.js';
 import { registerDiagnoseCommands } from './diagnose.js';
+import { registerInfraCommands } from './infra.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
 import { registerReleaseCommands } from './releases.js';
@@ -31,6 +32,7 @@ function buildProgram(): Command {
   registerBackupCommands(program);
   registerReleaseCommands(program);
   registerSecretsCommands(program);
+  registerInfraCommands(program);
   return program;
 }
 

@@ -65,6 +65,9 @@ export const versions = {
   },
   // Argo CD: the version its CRD schemas (Application, AppProject, ApplicationSet) come from.
   argocd: { module: 'github.com/argoproj/argo-cd/v3', version: 'v3.6.1' },
+  // OpenTofu for infra/ (`lakehouse infra plan|apply`), built from the wrapper module
+  // tools/opentofu, which pins this same version.
+  opentofu: { module: 'github.com/opentofu/opentofu', version: 'v1.12.6' },
 } as const;
 
 export type Versions = typeof versions;

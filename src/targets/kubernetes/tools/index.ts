@@ -10,6 +10,7 @@ import { kubernetesBuilds, type KubernetesBinary } from './binaries.js';
 import { ensureArgocdSchemas, ensureKubernetesSchemas } from './schemas.js';
 
 export { fixKubernetesSchema } from './schemas.js';
+export { ensureOpenTofu, openTofuBuild, openTofuPath } from './opentofu.js';
 export type { KubernetesBinary } from './binaries.js';
 
 /** Paths of the Kubernetes tools, all built from source into the cache. */
