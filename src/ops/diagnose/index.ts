@@ -3,16 +3,24 @@
  * target gathers (`DiagnoseTarget`).
  */
 export type {
+  ApplicationEvidence,
+  ClaimEvidence,
+  ClusterEvidence,
+  ContainerEvidence,
   DiskEvidence,
+  EventEvidence,
   Evidence,
   FailedQuery,
   HeapEvidence,
   InstallEvidence,
   InstallFailure,
+  PodEvidence,
   PortEvidence,
   ProbeResult,
   Probes,
   ProcessEvidence,
+  ResourceAmounts,
+  ServiceEvidence,
 } from './evidence.js';
 export {
   diagnoseExitCode,
@@ -25,6 +33,12 @@ export {
   type Finding,
   type Severity,
 } from './rules.js';
+export {
+  CONTAINER_CONFIG_REASONS,
+  IMAGE_PULL_REASONS,
+  imageTag,
+  POD_START_GRACE_MS,
+} from './kubernetes-rules.js';
 export type { DiagnoseTarget } from './target.js';
 export { runDiagnose, type DiagnoseResult } from './run.js';
 export { renderFindings } from './render.js';

@@ -2,27 +2,15 @@
  * The runbook's troubleshooting tables as rules: pure functions from `Evidence` to findings, each
  * naming the evidence it saw, the likely cause and a command that fixes it. Titles carry the
  * Kubernetes term the runbook uses (CrashLoopBackOff, ImagePullBackOff, Pending, service not
- * accessible) so an operator who knows the runbook recognises the case.
+ * accessible) so an operator who knows the runbook recognises the case. The rules of a cluster's
+ * evidence (pods, Services, ArgoCD Applications) are in kubernetes-rules.ts.
  */
 import { CREDENTIAL_SET_LABEL, notRestarted, ownerOf } from '../secrets/index.js';
 import type { Evidence, FailedQuery, ProcessEvidence } from './evidence.js';
+import { EVIDENCE_LOG_LINES, lastLines, type Finding, type Severity } from './finding.js';
+import { clusterRules } from './kubernetes-rules.js';
 
-export type Severity = 'critical' | 'warning' | 'info';
-
-export interface Finding {
-  /** Stable id of the signature, e.g. `crashloop`, `port-held`, `trino-s3-access-denied`. */
-  id: string;
-  severity: Severity;
-  component: string;
-  /** The process it is about, when it is about one. */
-  process?: string;
-  title: string;
-  /** What was seen: states, log lines, probe answers. */
-  evidence: string[];
-  cause: string;
-  /** A command (or commands, one a line) the user can run. */
-  fix: string;
-}
+export { EVIDENCE_LOG_LINES, type Finding, type Severity } from './finding.js';
 
 /** Below this much free space in the state directory, nothing can be trusted to start. */
 export const STATE_DIR_CRITICAL_FREE_BYTES = 1024 ** 3;
@@ -30,8 +18,6 @@ export const STATE_DIR_CRITICAL_FREE_BYTES = 1024 ** 3;
 export const STATE_DIR_WARNING_FREE_BYTES = 5 * 1024 ** 3;
 /** MinIO refuses writes once a drive is more than 99 % full (its minimum free drive threshold). */
 export const MINIO_MIN_FREE_FRACTION = 0.01;
-/** Log lines quoted as evidence. */
-export const EVIDENCE_LOG_LINES = 5;
 
 /** Trino error codes of queries that ran out of memory. */
 export const TRINO_MEMORY_ERROR_CODES = new Set([
@@ -51,13 +37,6 @@ function formatBytes(bytes: number): string {
   const gb = bytes / 1024 ** 3;
   if (gb >= 1) return `${gb >= 100 ? Math.round(gb) : gb.toFixed(1)} GB`;
   return `${Math.round(bytes / 1024 ** 2)} MB`;
-}
-
-function lastLines(lines: string[], n = EVIDENCE_LOG_LINES): string[] {
-  return lines
-    .filter((l) => l.trim() !== '')
-    .slice(-n)
-    .map((l) => `log: ${l.length > 300 ? `${l.slice(0, 299)}…` : l}`);
 }
 
 function matchingLines(lines: string[], pattern: RegExp, n = EVIDENCE_LOG_LINES): string[] {
@@ -157,7 +136,8 @@ function processRules(ev: Evidence): Finding[] {
 }
 
 function platformRules(ev: Evidence): Finding[] {
-  if (ev.platformRunning) return [];
+  // A cluster's evidence says itself whether the API server answers (kubernetes-rules.ts).
+  if (ev.platformRunning || ev.cluster) return [];
   return [
     {
       id: 'platform-down',
@@ -532,6 +512,7 @@ export function evaluateRules(ev: Evidence): Finding[] {
     ...minioRules(ev),
     ...trinoRules(ev),
     ...rotationRules(ev),
+    ...clusterRules(ev),
   ];
   const scoped = ev.scope
     ? all.filter(

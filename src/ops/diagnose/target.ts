@@ -2,10 +2,10 @@ import type { Evidence } from './evidence.js';
 
 /**
  * What a target must offer for `diagnose`: one read-only sweep that gathers the evidence. The local
- * target asks its supervisor, /proc and the components' endpoints; a Kubernetes target will read
- * pods, events and the same endpoints through port-forwards. It must not change anything, and it
- * must work while the platform is down (then it reports what it can see: nothing runs, who holds
- * the ports, what is not installed).
+ * target asks its supervisor, /proc and the components' endpoints; the Kubernetes target reads
+ * pods, events, Services and ArgoCD Applications. It must not change anything, and it must work
+ * while the platform is down (then it reports what it can see: nothing runs, who holds the ports,
+ * what is not installed; on a cluster: that the namespace does not exist).
  */
 export interface DiagnoseTarget {
   /**
