@@ -12,6 +12,8 @@
 #     --dry-run  fetch, then `kubectl apply --dry-run=server`: the cluster checks, nothing changes
 #     --print    fetch and write the manifest to stdout; no cluster needed
 #     --wait     wait until ArgoCD's Deployments and StatefulSet are rolled out (5 minutes)
+#     --kubeconfig FILE, --context NAME   the cluster, as for kubectl (default: KUBECONFIG and
+#                its current context)
 # kubectl uses KUBECONFIG / the current context, as everywhere in the runbook. Idempotent: a
 # second run applies the same objects (server-side apply) and changes nothing.
 set -euo pipefail
@@ -21,6 +23,7 @@ namespace=argocd
 version=""
 mode=apply
 wait=false
+kube=()
 
 die() {
   echo "install-argocd: $1" >&2
@@ -35,7 +38,9 @@ while [[ $# -gt 0 ]]; do
     --dry-run) mode=dry-run; shift ;;
     --print) mode=print; shift ;;
     --wait) wait=true; shift ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --kubeconfig | --context)
+      [[ $# -ge 2 ]] || die "$1 needs a value"; kube+=("$1" "$2"); shift 2 ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1'" "see --help" ;;
   esac
 done
@@ -83,17 +88,17 @@ dry=()
 [[ "$mode" == dry-run ]] && dry=(--dry-run=server)
 
 echo "install-argocd: applying ArgoCD $version to namespace $namespace${dry:+ (dry run)} …" >&2
-kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply "${dry[@]}" -f - >&2
+kubectl "${kube[@]}" create namespace "$namespace" --dry-run=client -o yaml | kubectl "${kube[@]}" apply "${dry[@]}" -f - >&2
 # Server-side: the ApplicationSet CRD is larger than the annotation client-side apply keeps.
 # --force-conflicts: this script owns these objects, also after an ArgoCD upgrade.
-kubectl apply "${dry[@]}" --server-side --force-conflicts --field-manager=lakehouse-install-argocd \
+kubectl "${kube[@]}" apply "${dry[@]}" --server-side --force-conflicts --field-manager=lakehouse-install-argocd \
   -n "$namespace" -f "$manifest" >&2
 
 if [[ "$wait" == true && "$mode" == apply ]]; then
   echo "install-argocd: waiting for ArgoCD's workloads …" >&2
-  kubectl -n "$namespace" rollout status statefulset/argocd-application-controller --timeout=300s >&2
-  for d in $(kubectl -n "$namespace" get deployments -o name); do
-    kubectl -n "$namespace" rollout status "$d" --timeout=300s >&2
+  kubectl "${kube[@]}" -n "$namespace" rollout status statefulset/argocd-application-controller --timeout=300s >&2
+  for d in $(kubectl "${kube[@]}" -n "$namespace" get deployments -o name); do
+    kubectl "${kube[@]}" -n "$namespace" rollout status "$d" --timeout=300s >&2
   done
 fi
 echo "install-argocd: ArgoCD $version ${dry:+checked (dry run)}${dry:-installed} in namespace $namespace" >&2

@@ -56,6 +56,8 @@ export const versions = {
     kwok: 'v0.8.0',
     helm: 'v3.21.4',
     kubeconform: 'v0.7.0',
+    // An in-memory Redis for Argo CD's controllers run outside a cluster (tools/miniredis).
+    miniredis: 'v2.40.0',
     // The PyPI wheel that ships Kubernetes' JSON schemas for kubeconform, and the schema set used
     // from it (the newest it ships; strict = unknown fields are errors).
     kubernetesValidate: '1.37.0',

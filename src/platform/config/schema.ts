@@ -125,6 +125,10 @@ const global = strict({
   storageClass: z.string({ error: 'a StorageClass name' }).optional(),
   // NetworkPolicies that let each component take traffic only from those that need it.
   networkPolicy: strict({ enabled: bool().default(true) }).prefault({}),
+  // How far a release's health gate goes: `traffic` = rollouts done, Services with ready
+  // endpoints, and the runbook's HTTP check of each component through the API server's service
+  // proxy; `rollout` stops before the HTTP check, for clusters whose pods run no containers (kwok).
+  verify: z.enum(['traffic', 'rollout'], { error: '"traffic" or "rollout"' }).default('traffic'),
 });
 
 const minio = strict({
@@ -294,6 +298,12 @@ const argocd = strict({
   // The git repository ArgoCD and git-sync read (this one); "" until the environment sets it.
   repoURL: z.string({ error: 'a git URL' }).default(''),
   targetRevision: pattern(/^\S+$/, 'a branch, tag or commit').default('main'),
+  // The cluster the Applications deploy to, as Argo CD knows it: the cluster Argo CD runs in,
+  // or a cluster registered with it (Argo CD's controller run outside the cluster).
+  destinationServer: z
+    .string({ error: 'an API server URL' })
+    .regex(/^https:\/\/\S+$/, 'an API server URL like https://kubernetes.default.svc')
+    .default('https://kubernetes.default.svc'),
 });
 
 const retention = strict({

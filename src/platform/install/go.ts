@@ -30,6 +30,8 @@ export interface GoBuild {
    * `go install module@version` applies only the pinned version's own go.mod.
    */
   cwd?: string;
+  /** Extra environment for `go` (e.g. GOTOOLCHAIN for a module that needs a newer Go). */
+  env?: Record<string, string>;
   /** The arguments that make the binary print its version (default `--version`). */
   versionArgs?: string[];
   /** Text the version output must contain (e.g. the version set by ldflags). */
@@ -73,7 +75,7 @@ export async function ensureGoBuild(
   try {
     const result = await run('go', args, {
       cwd: c.cwd ?? scratch,
-      env: { ...process.env, GOBIN: scratch },
+      env: { ...process.env, ...c.env, GOBIN: scratch },
       tailLines: 25,
     }).finally(() => clearInterval(heartbeat));
     if (result.code !== 0) {

@@ -73,3 +73,5 @@ export function kubeconformSchemaLocations(schemas: KubernetesTools['schemas']):
     `${schemas.argocd}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
   ];
 }
+export { ensureArgocdTools, type ArgocdTools } from './argocd.js';
+export { atLeast, ensureClientTools, MINIMUM, parseVersion, type ClientTools } from './clients.js';

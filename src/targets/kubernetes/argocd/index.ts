@@ -1,0 +1,7 @@
+export {
+  applicationState,
+  Applications,
+  PAUSED_ANNOTATION,
+  type Application,
+  type ApplicationState,
+} from './applications.js';

@@ -1,0 +1,17 @@
+export {
+  connectCluster,
+  errorText,
+  reachable,
+  statusOf,
+  type ClusterConnection,
+  type ClusterOptions,
+} from './connect.js';
+export { execTool, ToolMissingError, type ExecOptions, type ExecResult } from './exec.js';
+export {
+  daemonSetRollout,
+  deploymentRollout,
+  statefulSetRollout,
+  type WorkloadRollout,
+} from './rollout.js';
+export { instanceSelector, releaseRollouts } from './workloads.js';
+export { Helm, HelmError, type HelmRevision } from './helm.js';
