@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The runbook's rollback of a failed deployment: stops the platform and deletes its data
-# (`lakehouse cleanup`: shows what it deletes, asks y/N on a terminal, needs --yes without one).
-#   ./scripts/cleanup.sh [local] [--yes] [--cache] [--dry-run]
+# Removes what bootstrap made (`lakehouse cleanup`: shows what it deletes, asks y/N on a terminal,
+# needs --yes without one).
+#   ./scripts/cleanup.sh [local] [--yes] [--cache] [--dry-run]   stop the local platform, delete its data
+#   ./scripts/cleanup.sh dev|staging|prod [--yes] [--dry-run]     remove the Applications, helm releases,
+#        ArgoCD and the namespaces from the cluster KUBECONFIG / --kube-context points at
 set -euo pipefail
 cd "$(dirname "$0")/.."
 env_name="local"
@@ -9,8 +11,4 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   env_name="$1"
   shift
 fi
-if [ "$env_name" != "local" ]; then
-  echo "✗ environment '$env_name' runs on Kubernetes, which this release cannot manage yet." >&2
-  exit 2
-fi
-exec node bin/lakehouse.js cleanup "$@"
+exec node bin/lakehouse.js cleanup --env "$env_name" "$@"

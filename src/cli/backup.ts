@@ -208,45 +208,64 @@ export function registerBackupCommands(program: Command): void {
     .option('-y, --yes', 'do not ask (needed without a terminal)')
     .option('--cache', 'also delete downloads and builds (~/.cache/lakehouse)')
     .option('--dry-run', 'show what would be deleted; delete nothing')
-    .action(async (flags: { yes?: boolean; cache?: boolean; dryRun?: boolean }) => {
-      const { confirmationDecision, isYes } = await import('../ops/cleanup/index.js');
-      const { planCleanup, runCleanup } = await import('../targets/local/cleanup/index.js');
-      const dir = stateDir();
-      const plan = await planCleanup(dir, flags.cache ?? false);
-      const lines = [
-        ...plan.delete.map((i) => `  delete ${describe(i)}`),
-        ...plan.keep.map((i) => `  keep   ${describe(i)}`),
-      ];
-      if (plan.delete.length === 0) {
-        process.stdout.write(
-          `ℹ nothing to clean up: ${dir} does not exist\n${lines.length ? `${lines.join('\n')}\n` : ''}`,
+    .option('--env <name>', 'a Kubernetes environment: remove what bootstrap made in its cluster')
+    .option('--kubeconfig <file>', 'Kubernetes: the kubeconfig (default $KUBECONFIG)')
+    .option('--kube-context <name>', 'Kubernetes: the kubeconfig context to use')
+    .action(
+      async (flags: {
+        yes?: boolean;
+        cache?: boolean;
+        dryRun?: boolean;
+        env?: string;
+        kubeconfig?: string;
+        kubeContext?: string;
+      }) => {
+        if (flags.env !== undefined && flags.env !== 'local') {
+          const { cleanupKubernetes } = await import('./kubernetes.js');
+          await cleanupKubernetes({ ...flags, env: flags.env, values: [] });
+          return;
+        }
+        const { confirmationDecision, isYes } = await import('../ops/cleanup/index.js');
+        const { planCleanup, runCleanup } = await import('../targets/local/cleanup/index.js');
+        const dir = stateDir();
+        const plan = await planCleanup(dir, flags.cache ?? false);
+        const lines = [
+          ...plan.delete.map((i) => `  delete ${describe(i)}`),
+          ...plan.keep.map((i) => `  keep   ${describe(i)}`),
+        ];
+        if (plan.delete.length === 0) {
+          process.stdout.write(
+            `ℹ nothing to clean up: ${dir} does not exist\n${lines.length ? `${lines.join('\n')}\n` : ''}`,
+          );
+          return;
+        }
+        process.stderr.write(
+          `lakehouse cleanup stops the platform and will:\n${lines.join('\n')}\n`,
         );
-        return;
-      }
-      process.stderr.write(`lakehouse cleanup stops the platform and will:\n${lines.join('\n')}\n`);
-      if (flags.dryRun) {
-        process.stdout.write('Nothing was deleted (--dry-run).\n');
-        return;
-      }
-      const decision = confirmationDecision({
-        yes: flags.yes ?? false,
-        interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
-      });
-      if (decision.action === 'refuse') {
-        throw new UserError(
-          `cleanup needs confirmation: ${decision.reason}; nothing was deleted`,
-          'pass --yes to confirm',
-        );
-      }
-      if (decision.action === 'ask') {
-        const rl = createInterface({ input: process.stdin, output: process.stderr });
-        const answer = await rl.question('Delete all of this? [y/N] ');
-        rl.close();
-        if (!isYes(answer))
-          throw new UserError('nothing was deleted', 'run again and answer y to delete', 1);
-      }
-      const result = await runCleanup(dir, flags.cache ?? false);
-      const stopped = result.stopped.length ? `stopped ${result.stopped.join(', ')}; ` : '';
-      process.stdout.write(`✔ ${stopped}deleted ${plan.delete.map((i) => i.path).join(', ')}\n`);
-    });
+        if (flags.dryRun) {
+          process.stdout.write('Nothing was deleted (--dry-run).\n');
+          return;
+        }
+        const decision = confirmationDecision({
+          yes: flags.yes ?? false,
+          interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+        });
+        if (decision.action === 'refuse') {
+          throw new UserError(
+            `cleanup needs confirmation: ${decision.reason}; nothing was deleted`,
+            'pass --yes to confirm',
+          );
+        }
+        if (decision.action === 'ask') {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          const answer = await rl.question('Delete all of this? [y/N] ');
+          rl.close();
+          if (!isYes(answer))
+            throw new UserError('nothing was deleted', 'run again and answer y to delete', 1);
+        }
+        const result = await runCleanup(dir, flags.cache ?? false);
+        const stopped = result.stopped.length ? `stopped ${result.stopped.join(', ')}; ` : '';
+        process.stdout.write(`✔ ${stopped}deleted ${plan.delete.map((i) => i.path).join(', ')}\n`);
+      },
+    );
 }

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadValues } from '../platform/config/index.js';
+import type { DiagnoseTarget } from '../ops/index.js';
 import { stateDir } from '../platform/paths.js';
 import { ExitError } from './errors.js';
 import { createProgress } from './progress.js';
@@ -25,8 +26,24 @@ export function registerDiagnoseCommands(program: Command): void {
     .action(async (component: string | undefined, flags: EnvFlags & { output: string }) => {
       const values = await loadValues({ env: flags.env, files: flags.values });
       const { runDiagnose, renderFindings } = await import('../ops/diagnose/index.js');
-      const { LocalDiagnoseTarget } = await import('../targets/local/diagnose/index.js');
-      const target = new LocalDiagnoseTarget({ stateDir: stateDir(), env: flags.env, values });
+      let target: DiagnoseTarget;
+      if (values.global.target === 'kubernetes') {
+        const { connectCluster } = await import('../targets/kubernetes/cluster/index.js');
+        const { KubernetesDiagnoseTarget } =
+          await import('../targets/kubernetes/diagnose/index.js');
+        target = new KubernetesDiagnoseTarget({
+          connection: connectCluster({
+            ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+            ...(flags.kubeContext ? { context: flags.kubeContext } : {}),
+          }),
+          namespace: values.global.namespace,
+          env: flags.env,
+          values,
+        });
+      } else {
+        const { LocalDiagnoseTarget } = await import('../targets/local/diagnose/index.js');
+        target = new LocalDiagnoseTarget({ stateDir: stateDir(), env: flags.env, values });
+      }
       const result = await runDiagnose(target, component ? { component } : {});
       if (flags.output === 'json') {
         const { findings, exitCode } = result;

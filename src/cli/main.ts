@@ -8,6 +8,7 @@ import { registerCheckCommand } from './check.js';
 import { registerDagsCommands } from './dags.js';
 import { registerDiagnoseCommands } from './diagnose.js';
 import { registerInfraCommands } from './infra.js';
+import { registerKubernetesCommands } from './kubernetes.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
 import { registerReleaseCommands } from './releases.js';
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerReleaseCommands(program);
   registerSecretsCommands(program);
   registerInfraCommands(program);
+  registerKubernetesCommands(program);
   return program;
 }
 

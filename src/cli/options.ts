@@ -4,6 +4,9 @@ import { Option, type Command } from 'commander';
 export interface EnvFlags {
   env: string;
   values: string[];
+  /** Kubernetes environments: the kubeconfig (default $KUBECONFIG) and its context. */
+  kubeconfig?: string;
+  kubeContext?: string;
 }
 
 /** Commander's accumulator for a repeatable option. */
@@ -20,7 +23,9 @@ export function withEnvOptions(command: Command): Command {
       'extra values file merged on top (repeatable, like helm -f)',
       collect,
       [],
-    );
+    )
+    .option('--kubeconfig <file>', 'Kubernetes environments: the kubeconfig (default $KUBECONFIG)')
+    .option('--kube-context <name>', 'Kubernetes environments: the kubeconfig context to use');
 }
 
 /** `-o, --output <format>` limited to `choices`. */

@@ -105,6 +105,11 @@ export function registerPlatformCommands(program: Command): void {
     .addOption(outputOption(['table', 'json'], 'table'))
     .action(async (flags: EnvFlags & { output: string }) => {
       const values = await loadValues({ env: flags.env, files: flags.values });
+      if (values.global.target === 'kubernetes') {
+        const { printKubernetesStatus } = await import('./kubernetes.js');
+        await printKubernetesStatus(flags, flags.output);
+        return;
+      }
       const { statusLocal } = await import('../targets/local/platform/index.js');
       const { renderTable } = await import('../targets/local/trino/index.js');
       const status = await statusLocal({ stateDir: stateDir(), values });
@@ -179,6 +184,11 @@ export function registerPlatformCommands(program: Command): void {
     .option('--follow', 'keep printing what is appended (Ctrl-C stops)')
     .action(async (name: string, flags: EnvFlags & { tail: number; follow?: boolean }) => {
       const values = await loadValues({ env: flags.env, files: flags.values });
+      if (values.global.target === 'kubernetes') {
+        const { printKubernetesLogs } = await import('./kubernetes.js');
+        await printKubernetesLogs(flags, name, flags.tail, flags.follow ?? false);
+        return;
+      }
       const { followLog, resolveLogFile, statusLocal, tailLog } =
         await import('../targets/local/platform/index.js');
       const known = (await statusLocal({ stateDir: stateDir(), values })).processes.map(

@@ -9,6 +9,7 @@ import {
   type Component,
   type Release,
   type ReleaseAttempt,
+  type ReleaseTarget,
 } from '../ops/index.js';
 import type { LocalReleaseTarget } from '../targets/local/releases/index.js';
 import type { Progress } from '../lib/index.js';
@@ -16,6 +17,12 @@ import { UserError } from '../lib/index.js';
 import { ExitError } from './errors.js';
 import { createProgress } from './progress.js';
 import { type EnvFlags, withEnvOptions, outputOption } from './options.js';
+import { mutate, releaseTarget, type AnyReleaseTarget } from './targets.js';
+
+/** Trino workers a Kubernetes environment may ask for (the local target fits far fewer). */
+const KUBERNETES_MAX_TRINO_WORKERS = 200;
+const maxWorkers = (t: AnyReleaseTarget): number =>
+  t.kind === 'local' ? LOCAL_MAX_TRINO_WORKERS : KUBERNETES_MAX_TRINO_WORKERS;
 
 function wholeNumber(value: string): number {
   const n = Number(value);
@@ -132,14 +139,16 @@ export function registerReleaseCommands(program: Command): void {
     .addOption(outputOption(['table', 'json'], 'table'))
     .action(async (name: string, flags: EnvFlags & { output: string }) => {
       const c = component(name);
-      const target = await localTarget(flags);
+      const { target } = await releaseTarget(flags);
       const history = await target.history(c);
       if (flags.output === 'json') {
         process.stdout.write(`${JSON.stringify(history, null, 2)}\n`);
         return;
       }
       if (history.length === 0) {
-        process.stdout.write(`${c} has no releases yet (\`lakehouse up\` installs revision 1)\n`);
+        process.stdout.write(
+          `${c} has no releases yet (\`lakehouse up\`, or \`lakehouse bootstrap <env>\` on Kubernetes, installs revision 1)\n`,
+        );
         return;
       }
       process.stdout.write(await renderHistory(history));
@@ -156,7 +165,8 @@ export function registerReleaseCommands(program: Command): void {
     .addOption(outputOption(['text', 'json'], 'text'))
     .action(async (names: string[], flags: EnvFlags & { dryRun?: boolean; output: string }) => {
       const wanted = names.map(component);
-      const target = await localTarget(flags);
+      const t = await releaseTarget(flags);
+      const { target } = t;
       const { planUpgrade, runUpgrade } = await import('../ops/index.js');
       const paused = await target.paused();
       for (const c of wanted) {
@@ -178,6 +188,11 @@ export function registerReleaseCommands(program: Command): void {
             .join('\n')}\n`,
         );
       const todo = plans.filter((p) => p.action === 'upgrade' || p.action === 'install');
+      if (flags.dryRun && t.kind === 'kubernetes' && !json) {
+        const { manifestDiff } = await import('../targets/kubernetes/releases/index.js');
+        for (const p of todo)
+          process.stdout.write(await manifestDiff(t.target, p.component, p.desired));
+      }
       if (flags.dryRun || todo.length === 0) {
         if (json) process.stdout.write(`${JSON.stringify({ plans, applied: [] }, null, 2)}\n`);
         else
@@ -185,7 +200,7 @@ export function registerReleaseCommands(program: Command): void {
         return;
       }
       const progress: Progress = createProgress(process.stderr);
-      const result = await withPlatformLock('upgrade', () =>
+      const result = await mutate(t, 'upgrade', (target) =>
         runUpgrade(target, { components: todo.map((p) => p.component) }, progress),
       );
       if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -209,12 +224,16 @@ export function registerReleaseCommands(program: Command): void {
 
   withEnvOptions(
     program
-      .command('rollback <component> [revision]')
+      .command('rollback [component] [revision]')
       .description(
         'Deploy an earlier revision (default: the previous one) as a new revision, verified like an upgrade',
       ),
   )
     .option('--dry-run', 'show what would be rolled back, change nothing')
+    .option(
+      '--git <commit>',
+      'Kubernetes: the runbook’s Git rollback — git revert <commit>, push, ArgoCD sync',
+    )
     .option(
       '--emergency',
       'pause reconciliation first, show the logs, and leave it paused until `lakehouse resume`',
@@ -222,10 +241,27 @@ export function registerReleaseCommands(program: Command): void {
     .addOption(outputOption(['text', 'json'], 'text'))
     .action(
       async (
-        name: string,
+        name: string | undefined,
         revision: string | undefined,
-        flags: EnvFlags & { dryRun?: boolean; emergency?: boolean; output: string },
+        flags: EnvFlags & { dryRun?: boolean; emergency?: boolean; git?: string; output: string },
       ) => {
+        if (flags.git !== undefined) {
+          if (name !== undefined) {
+            throw new UserError(
+              '--git reverts a commit for every component it touched: give no component',
+              `\`lakehouse rollback --git ${flags.git} --env ${flags.env}\``,
+            );
+          }
+          const { gitRollback } = await import('./kubernetes.js');
+          await gitRollback(flags, flags.git);
+          return;
+        }
+        if (name === undefined) {
+          throw new UserError(
+            'rollback needs a component (or --git <commit> on Kubernetes)',
+            '`lakehouse rollback trino`, `lakehouse rollback trino 3`',
+          );
+        }
         const c = component(name);
         let rev: number | undefined;
         if (revision !== undefined) {
@@ -237,7 +273,8 @@ export function registerReleaseCommands(program: Command): void {
             );
           }
         }
-        const target = await localTarget(flags);
+        const t = await releaseTarget(flags);
+        const { target } = t;
         const { planRollback, runRollback } = await import('../ops/index.js');
         const plan = await planRollback(target, c, rev).catch(rethrow);
         const json = flags.output === 'json';
@@ -259,7 +296,7 @@ export function registerReleaseCommands(program: Command): void {
           return;
         }
         const progress = createProgress(process.stderr);
-        const result = await withPlatformLock('rollback', () =>
+        const result = await mutate(t, 'rollback', (target) =>
           runRollback(target, c, { revision: rev, emergency: flags.emergency ?? false }, progress),
         );
         if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -291,9 +328,9 @@ export function registerReleaseCommands(program: Command): void {
       .description('Resume reconciliation of a component paused by `rollback --emergency`'),
   ).action(async (name: string, flags: EnvFlags) => {
     const c = component(name);
-    const target = await localTarget(flags);
+    const t = await releaseTarget(flags);
     const { resumeComponent } = await import('../ops/index.js');
-    const resumed = await withPlatformLock('resume', () => resumeComponent(target, c));
+    const resumed = await mutate(t, 'resume', (target) => resumeComponent(target, c));
     process.stdout.write(
       resumed ? `✔ ${c}: reconciliation resumed\n` : `ℹ ${c} was not paused; nothing changed\n`,
     );
@@ -306,7 +343,11 @@ export function registerReleaseCommands(program: Command): void {
         'Scale Trino workers: start new ones, drain removed ones; recorded as a release (survives down/up)',
       ),
   )
-    .requiredOption('--workers <n>', `Trino workers, 0 to ${LOCAL_MAX_TRINO_WORKERS}`, wholeNumber)
+    .requiredOption(
+      '--workers <n>',
+      `Trino workers, 0 to ${LOCAL_MAX_TRINO_WORKERS} locally (${KUBERNETES_MAX_TRINO_WORKERS} on Kubernetes)`,
+      wholeNumber,
+    )
     .option('--dry-run', 'show the change, change nothing')
     .addOption(outputOption(['text', 'json'], 'text'))
     .action(
@@ -321,26 +362,26 @@ export function registerReleaseCommands(program: Command): void {
             'only Trino workers scale: `lakehouse scale trino --workers N`',
           );
         }
-        const target = await localTarget(flags);
+        const t = await releaseTarget(flags);
         const { checkWorkerCount, runScale } = await import('../ops/index.js');
         try {
-          checkWorkerCount(flags.workers, LOCAL_MAX_TRINO_WORKERS);
+          checkWorkerCount(flags.workers, maxWorkers(t));
         } catch (err) {
           rethrow(err);
         }
-        const run = () =>
+        const run = (target: ReleaseTarget) =>
           runScale(
             target,
             {
               workers: flags.workers,
-              maxWorkers: LOCAL_MAX_TRINO_WORKERS,
+              maxWorkers: maxWorkers(t),
               dryRun: flags.dryRun ?? false,
             },
             createProgress(process.stderr),
           );
         const result = flags.dryRun
-          ? await run().catch(rethrow)
-          : await withPlatformLock('scale', run);
+          ? await run(t.target).catch(rethrow)
+          : await mutate(t, 'scale', run);
         if (flags.output === 'json') {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         }
