@@ -187,6 +187,9 @@ export function registerKubernetesCommands(program: Command): void {
     const target = await requireKubernetes(flags, 'sync');
     const components = name ? [componentArg(name)] : target.components();
     const progress = createProgress(process.stderr);
+    const { repoURL, targetRevision } = target.opts.envValues.argocd;
+    // What git says now: the sync waits for the Application to reach this commit.
+    const head = await target.checkout.remoteHead(repoURL, targetRevision);
     for (const c of components) {
       const app = await target.applications.get(c);
       if (!app) {
@@ -196,10 +199,14 @@ export function registerKubernetesCommands(program: Command): void {
         );
       }
       const step = progress.step(`${c}: ArgoCD sync`);
-      await target.syncAndWait(c, undefined, (d) => step.update(d), target.healthTimeoutMs(c));
+      await target.syncAndWait(c, head, (d) => step.update(d), target.healthTimeoutMs(c));
       await target.waitHealthy(c, target.healthTimeoutMs(c), (d) => step.update(d));
       const after = await target.applications.get(c);
-      step.done(`Synced, Healthy at ${after?.status?.sync?.revision?.slice(0, 12) ?? '?'}`);
+      const sha = after?.status?.sync?.revision ?? '';
+      const recorded = await recordSync(target, c, sha);
+      step.done(
+        `Synced, Healthy at ${sha.slice(0, 12) || '?'}${recorded ? `; recorded as revision ${recorded}` : ''}`,
+      );
     }
   });
 }
@@ -362,4 +369,43 @@ export async function cleanupKubernetes(
   const { kubectl } = await ensureClientTools();
   await runKubernetesCleanup(target, kubectl, createProgress(process.stderr));
   process.stdout.write(`✔ ${flags.env} removed from ${where}\n`);
+}
+
+/**
+ * A sync that changed a component's settings is a release: recorded as a new revision (so
+ * `history` shows it and `rollback` can return to what ran before). Returns its number, or
+ * undefined when the settings were already the deployed ones.
+ */
+async function recordSync(
+  target: KubernetesReleaseTarget,
+  component: Component,
+  sha: string,
+): Promise<number | undefined> {
+  const { deployedRelease, nextRevision, recordOutcome, settingsDigest } =
+    await import('../ops/index.js');
+  const history = await target.history(component);
+  const deployed = deployedRelease(history);
+  const spec = target.desired(component);
+  const digest = settingsDigest(spec.settings);
+  if (deployed && deployed.configDigest === digest && deployed.replicas === spec.replicas)
+    return undefined;
+  const now = new Date().toISOString();
+  const revision = nextRevision(history);
+  await target.writeHistory(
+    component,
+    recordOutcome(history, {
+      component,
+      revision,
+      version: spec.version,
+      configDigest: digest,
+      settings: spec.settings,
+      ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
+      action: deployed ? 'upgrade' : 'install',
+      status: 'deployed',
+      startedAt: now,
+      finishedAt: now,
+      description: `ArgoCD sync to ${sha.slice(0, 12)}`,
+    }),
+  );
+  return revision;
 }

@@ -19,6 +19,9 @@ export type PodState =
 /** The fake node's name: one node, no taints, plenty of room. */
 export const NODE_NAME = 'kwok-node-0';
 
+/** An image no registry has: kwok-stages turn its pods into ImagePullBackOff. */
+export const UNPULLABLE_IMAGE = { repository: 'trinodb/trino', tag: '999' } as const;
+
 export interface ExecResult {
   code: number | null;
   stdout: string;

@@ -67,7 +67,15 @@ export function rootManifests(values: LakehouseValues, env: string): KubernetesO
         helm: { releaseName: 'argocd', valueFiles: [`../../env/${env}/helm-values.yaml`] },
       },
       destination: { server, namespace: ARGOCD_NAMESPACE },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
+      // An operator's pause of one component (emergency rollback) switches its Application's
+      // automated sync off; without these two the root's self-heal would switch it back on.
+      ignoreDifferences: [
+        { group: 'argoproj.io', kind: 'Application', jsonPointers: ['/spec/syncPolicy/automated'] },
+      ],
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ['RespectIgnoreDifferences=true'],
+      },
     },
   };
   return [project, application];

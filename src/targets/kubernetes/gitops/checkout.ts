@@ -47,6 +47,21 @@ export class Checkout {
     return r.stdout.trim() !== '';
   }
 
+  /** The commit a remote ref points at now (`git ls-remote`): what Argo CD will sync. */
+  async remoteHead(repoURL: string, ref: string): Promise<string> {
+    const out = await this.git(['ls-remote', repoURL, ref]);
+    const sha = out
+      .split('\n')
+      .find((l) => /\srefs\/heads\//.test(l) || /\sHEAD$/.test(l))
+      ?.split(/\s/)[0];
+    if (sha && /^[0-9a-f]{40}$/.test(sha)) return sha;
+    if (/^[0-9a-f]{40}$/.test(ref)) return ref;
+    throw new UserError(
+      `${repoURL} has no branch or tag "${ref}"`,
+      'check argocd.repoURL and argocd.targetRevision in the environment’s values',
+    );
+  }
+
   /** Fetches the remote branch Argo CD follows, so its commits are readable here. */
   async fetch(): Promise<void> {
     await this.git(['fetch', '--quiet']);

@@ -49,7 +49,9 @@ export function podStatus(pod: V1Pod): PodStatus {
  * `lakehouse status` on Kubernetes: per component its pods, its helm revision, its Argo CD
  * Application's sync and health (paused or not) and the revision lakehouse recorded.
  */
-export async function kubernetesStatus(target: KubernetesReleaseTarget): Promise<ComponentStatus[]> {
+export async function kubernetesStatus(
+  target: KubernetesReleaseTarget,
+): Promise<ComponentStatus[]> {
   const c = target.opts.connection;
   const apps = new Map(
     (await target.applications.list()).map((a) => [a.metadata.name, applicationState(a)]),
@@ -60,7 +62,9 @@ export async function kubernetesStatus(target: KubernetesReleaseTarget): Promise
       namespace: target.namespace,
       labelSelector: instanceSelector(component),
     });
-    const helm = (await target.opts.helm.history(component, target.namespace).catch(() => [])).at(-1);
+    const helm = (await target.opts.helm.history(component, target.namespace).catch(() => [])).at(
+      -1,
+    );
     const deployed = deployedRelease(await target.history(component));
     const application = apps.get(component);
     out.push({

@@ -54,6 +54,8 @@ const STUCK_REASONS = new Set([
 ]);
 
 const POLL_MS = 2_000;
+/** How long a pod may stay in a STUCK_REASONS state before the health gate gives up. */
+const STUCK_GRACE_MS = 30_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -264,10 +266,11 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
         first ? `${first.kind.toLowerCase()}/${first.name}: ${first.detail}` : 'no workloads yet',
       );
       const stuck = await this.stuckPods(component);
-      // Seen twice in a row (a kubelet retries a pull once before backing off): not transient.
+      // A kubelet retries pulls and restarts with a growing back-off: a state that lasts
+      // STUCK_GRACE_MS is not a blip, and waiting out the whole timeout would tell nothing more.
       if (stuck.length > 0) {
         stuckSince ??= Date.now();
-        if (Date.now() - stuckSince >= 2 * POLL_MS) throw new Error(stuck.join('; '));
+        if (Date.now() - stuckSince >= STUCK_GRACE_MS) throw new Error(stuck.join('; '));
       } else {
         stuckSince = undefined;
       }

@@ -52,7 +52,9 @@ export async function proxyRequest(
   const opts: RequestOptions = {
     method: req.method,
     headers: {
-      ...(req.body !== undefined ? { 'content-length': Buffer.byteLength(req.body).toString() } : {}),
+      ...(req.body !== undefined
+        ? { 'content-length': Buffer.byteLength(req.body).toString() }
+        : {}),
       ...req.headers,
     },
   };

@@ -1,0 +1,431 @@
+// The runbook on Kubernetes, end to end: a real control plane (kwok fakes the node and runs no
+// containers), Argo CD's real application controller and repo-server outside the cluster, a git
+// server on loopback holding a copy of this repository, and the `lakehouse` CLI run from a clone
+// of it — bootstrap, a committed values change synced, a failed upgrade rolled back, emergency
+// rollback and resume, scaling through git, diagnose on broken pods, cleanup.
+//
+// What kwok cannot prove: no container runs, so there is no traffic. The env here sets
+// `global.verify: rollout` (rollouts and ready endpoints, no HTTP check); tests/e2e/run_tests.sh
+// --env <env> runs the runbook's HTTP verification against a real cluster.
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { repoRoot } from '../../src/platform/paths.js';
+import {
+  ensureArgocdTools,
+  ensureKubernetesTools,
+  type KubernetesTools,
+} from '../../src/targets/kubernetes/tools/index.js';
+import { startArgocdWhenInstalled, type ArgocdRuntime } from '../support/argocd.js';
+import { startGitServer, type GitServer } from '../support/git-server.js';
+import { startTestCluster, UNPULLABLE_IMAGE, type TestCluster } from '../support/kube-cluster.js';
+import { until } from '../support/until.js';
+
+const NS = 'lakehouse-platform';
+const ENV = 'dev';
+
+let tools: KubernetesTools;
+let cluster: TestCluster;
+let git: GitServer;
+let argocd: ArgocdRuntime;
+let scratch: string;
+let checkout: string;
+const timings: Record<string, number> = {};
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `lakehouse <args>` from the operator's clone, against the test cluster. */
+function lakehouse(args: string[], timeoutMs = 900_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(checkout, 'bin', 'lakehouse.js'), ...args], {
+      cwd: checkout,
+      env: {
+        ...process.env,
+        KUBECONFIG: cluster.kubeconfig,
+        LAKEHOUSE_HOME: join(scratch, 'home'),
+        PATH: `${join(tools.kubectl, '..')}:${process.env.PATH ?? ''}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function timed(name: string, args: string[]): Promise<Run> {
+  const started = Date.now();
+  const r = await lakehouse(args);
+  timings[name] = Date.now() - started;
+  return r;
+}
+
+const explain = (r: Run): string => `exit ${r.code}\n${r.stdout}\n${r.stderr}\n${argocd.logs()}`;
+
+async function sh(cmd: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${err}`)),
+    );
+  });
+}
+
+async function kubectlJson<T>(args: string[]): Promise<T> {
+  const r = await cluster.kubectl([...args, '-o', 'json'], { timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+interface App {
+  metadata: { name: string };
+  spec: { syncPolicy?: { automated?: unknown } };
+  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
+}
+const application = (name: string): Promise<App> =>
+  kubectlJson<App>(['get', 'applications.argoproj.io', name, '-n', 'argocd']);
+
+interface Deployment {
+  spec: {
+    replicas: number;
+    template: {
+      metadata: { annotations?: Record<string, string> };
+      spec: { containers: { image: string; resources?: { limits?: Record<string, string> } }[] };
+    };
+  };
+  status: { availableReplicas?: number; updatedReplicas?: number; replicas?: number };
+}
+const deployment = (name: string): Promise<Deployment> =>
+  kubectlJson<Deployment>(['get', 'deployment', name, '-n', NS]);
+
+/** Edits env/dev/helm-values.yaml in the clone (comments kept). */
+async function editValues(path: (string | number)[], value: unknown): Promise<void> {
+  const file = join(checkout, 'env', ENV, 'helm-values.yaml');
+  const doc = parseDocument(await readFile(file, 'utf8'));
+  doc.setIn(path, value);
+  await writeFile(file, doc.toString());
+}
+
+/** The project as the operator's repository: every tracked file of this working tree. */
+async function publishRepository(): Promise<void> {
+  const staging = join(scratch, 'staging');
+  await mkdir(staging);
+  const files = (
+    await sh('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], repoRoot)
+  )
+    .split('\0')
+    .filter((f) => f !== '');
+  for (const f of files) {
+    await cp(join(repoRoot, f), join(staging, f), {
+      recursive: true,
+      verbatimSymlinks: true,
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err; // Deleted in the working tree, still in the index.
+    });
+  }
+  const repoURL = `${git.url}lakehouse.git`;
+  const file = join(staging, 'env', ENV, 'helm-values.yaml');
+  const doc = parseDocument(await readFile(file, 'utf8'));
+  doc.setIn(['argocd', 'repoURL'], repoURL);
+  doc.setIn(['argocd', 'destinationServer'], cluster.server);
+  // kwok's pods run no containers: the health gate stops at rollouts and ready endpoints.
+  doc.setIn(['global', 'verify'], 'rollout');
+  doc.setIn(['trino', 'workers', 'count'], 1);
+  await writeFile(file, doc.toString());
+  await sh(
+    'git',
+    ['init', '-q', '--bare', '-b', 'main', join(scratch, 'git', 'lakehouse.git')],
+    scratch,
+  );
+  const who = ['-c', 'user.name=Lakehouse Test', '-c', 'user.email=test@lakehouse.invalid'];
+  await sh('git', ['init', '-q', '-b', 'main'], staging);
+  await sh('git', ['add', '-A'], staging);
+  await sh(
+    'git',
+    [...who, 'commit', '-q', '-m', 'the platform, env dev on the test cluster'],
+    staging,
+  );
+  await sh('git', ['push', '-q', repoURL, 'main'], staging);
+  checkout = join(scratch, 'checkout');
+  await sh('git', ['clone', '-q', repoURL, checkout], scratch);
+  await sh('git', ['config', 'user.name', 'Operator'], checkout);
+  await sh('git', ['config', 'user.email', 'operator@lakehouse.invalid'], checkout);
+  await symlink(join(repoRoot, 'node_modules'), join(checkout, 'node_modules'));
+}
+
+/** PersistentVolumes for the claims: the test cluster has no provisioner. */
+function volumes(count: number): string {
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: `e2e-pv-${i}` },
+      spec: {
+        capacity: { storage: '100Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Delete',
+        hostPath: { path: `/nonexistent/e2e-pv-${i}` },
+      },
+    }),
+  ).join('\n---\n');
+}
+
+beforeAll(async () => {
+  const say = (l: string): void => console.log(`[kubernetes-e2e] ${l}`);
+  tools = await ensureKubernetesTools({ onProgress: say });
+  const argoTools = await ensureArgocdTools({ onProgress: say });
+  scratch = await mkdtemp(join(tmpdir(), 'lakehouse-k8s-e2e-'));
+  await mkdir(join(scratch, 'git'), { recursive: true });
+  cluster = await startTestCluster({ tools });
+  say(`control plane up in ${cluster.startupMs} ms`);
+  const pv = await cluster.kubectl(['apply', '-f', '-'], { input: volumes(12) });
+  if (pv.code !== 0) throw new Error(pv.stderr);
+  git = await startGitServer(join(scratch, 'git'));
+  await publishRepository();
+  argocd = startArgocdWhenInstalled({
+    cluster,
+    tools: argoTools,
+    helm: tools.helm,
+    workDir: scratch,
+  });
+}, 1_800_000);
+
+afterAll(async () => {
+  console.log(`[kubernetes-e2e] timings (ms): ${JSON.stringify(timings)}`);
+  await argocd?.stop();
+  await cluster?.stop();
+  await git?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)', () => {
+  it('bootstrap dev prints the runbook lines, each checked; every Application Synced and Healthy', async () => {
+    const check = await lakehouse(['bootstrap', ENV, '--existing-cluster', '--check-only']);
+    expect(check.code, explain(check)).toBe(0);
+    expect(check.stderr).toMatch(/✔ Prerequisites checked/);
+    expect(check.stderr).toMatch(/RBAC: allowed/);
+    expect((await cluster.kubectl(['get', 'ns', 'argocd'])).code).not.toBe(0);
+
+    const r = await timed('bootstrap', ['bootstrap', ENV, '--existing-cluster']);
+    expect(r.code, explain(r)).toBe(0);
+    const lines = [
+      'Prerequisites checked',
+      'Infrastructure provisioned',
+      'ArgoCD installed',
+      'Applications synced',
+      'Platform ready',
+    ];
+    let at = -1;
+    for (const line of lines) {
+      const i = r.stderr.indexOf(`✔ ${line}`);
+      expect(i, `"${line}" in order:\n${r.stderr}`).toBeGreaterThan(at);
+      at = i;
+    }
+    expect(r.stderr).toMatch(/existing cluster https:\/\/127\.0\.0\.1:\d+, skipped/);
+    const apps = await kubectlJson<{ items: App[] }>([
+      'get',
+      'applications.argoproj.io',
+      '-n',
+      'argocd',
+    ]);
+    const names = apps.items.map((a) => a.metadata.name).sort();
+    expect(names).toEqual([
+      'airflow',
+      'iceberg-catalog',
+      'lakehouse',
+      'minio',
+      'observability',
+      'trino',
+    ]);
+    for (const a of apps.items) {
+      expect([a.metadata.name, a.status?.sync?.status, a.status?.health?.status]).toEqual([
+        a.metadata.name,
+        'Synced',
+        'Healthy',
+      ]);
+      expect(a.spec.syncPolicy?.automated, a.metadata.name).toBeTruthy();
+    }
+    const history = await lakehouse(['history', 'trino', '--env', ENV, '-o', 'json']);
+    expect(history.code, explain(history)).toBe(0);
+    const releases = JSON.parse(history.stdout) as {
+      revision: number;
+      status: string;
+      action: string;
+    }[];
+    expect(releases.map((x) => [x.revision, x.action, x.status])).toEqual([
+      [1, 'install', 'deployed'],
+    ]);
+  });
+
+  it('status shows per component its pods, revision and ArgoCD sync and health', async () => {
+    const r = await lakehouse(['status', '--env', ENV, '-o', 'json']);
+    expect(r.code, explain(r)).toBe(0);
+    const status = JSON.parse(r.stdout) as {
+      component: string;
+      pods: { ready: string }[];
+      application?: { sync: string; health: string; paused: boolean };
+      revision?: number;
+    }[];
+    const trino = status.find((s) => s.component === 'trino');
+    expect(trino?.application).toMatchObject({ sync: 'Synced', health: 'Healthy', paused: false });
+    expect(trino?.revision).toBe(1);
+    expect(trino?.pods.length).toBe(2); // coordinator + 1 worker
+    expect(trino?.pods.every((p) => p.ready === '1/1')).toBe(true);
+    const table = await lakehouse(['status', '--env', ENV]);
+    expect(table.stdout).toMatch(/trino\s*\|\s*1\s*\|.*Synced\/Healthy/);
+  });
+
+  it('a values change committed and pushed is synced by ArgoCD and rolled out', async () => {
+    await editValues(['icebergCatalog', 'resources', 'limits', 'memory'], '768Mi');
+    await sh('git', ['commit', '-q', '-am', 'catalog: more memory'], checkout);
+    await sh('git', ['push', '-q'], checkout);
+    const sha = (await sh('git', ['rev-parse', 'HEAD'], checkout)).trim();
+    const r = await timed('sync', ['sync', 'iceberg-catalog', '--env', ENV]);
+    expect(r.code, explain(r)).toBe(0);
+    const app = await application('iceberg-catalog');
+    expect(app.status?.sync?.revision).toBe(sha);
+    const d = await deployment('iceberg-catalog');
+    expect(d.spec.template.spec.containers[0]?.resources?.limits?.['memory']).toBe('768Mi');
+    expect(d.status.updatedReplicas).toBe(d.spec.replicas);
+  });
+
+  it('upgrade trino to an image no registry has: the gate fails, rolls back automatically; diagnose names the image', async () => {
+    const before = await deployment('trino-coordinator');
+    await editValues(['trino', 'version'], UNPULLABLE_IMAGE.tag);
+    const upgradeStarted = Date.now();
+    const upgrade = lakehouse(['upgrade', 'trino', '--env', ENV]);
+    const bad = `${UNPULLABLE_IMAGE.repository}:${UNPULLABLE_IMAGE.tag}`;
+    await until(
+      'a trino pod in ImagePullBackOff',
+      async () => {
+        const pods = await kubectlJson<{
+          items: {
+            status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] };
+          }[];
+        }>(['get', 'pods', '-n', NS, '-l', 'app.kubernetes.io/instance=trino']);
+        return pods.items.some((p) =>
+          p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === 'ImagePullBackOff'),
+        );
+      },
+      120_000,
+    );
+    const diagnose = await lakehouse(['diagnose', 'trino', '--env', ENV, '-o', 'json']);
+    const findings = (
+      JSON.parse(diagnose.stdout) as {
+        findings: { id: string; title: string; evidence: string[]; fix: string[] }[];
+      }
+    ).findings;
+    const pull = findings.find((f) => f.id === 'pod-image-pull');
+    expect(pull, diagnose.stdout).toBeDefined();
+    expect(JSON.stringify(pull)).toContain(bad);
+    expect(JSON.stringify(pull?.fix)).toMatch(/trino\.(version|image\.tag)/);
+
+    const r = await upgrade;
+    timings['upgrade-failed-and-rolled-back'] = Date.now() - upgradeStarted;
+    expect(r.code, explain(r)).toBe(1);
+    expect(r.stdout).toMatch(
+      /✗ trino revision 2 failed: wait for health failed: .*ImagePullBackOff.*trinodb\/trino:999/,
+    );
+    expect(r.stdout).toMatch(/✔ rolled back automatically: revision 3 deployed/);
+    expect(r.stderr).toMatch(/Argo CD auto-sync of trino is paused/);
+    const after = await deployment('trino-coordinator');
+    expect(after.spec.template.spec.containers[0]?.image).toBe(
+      before.spec.template.spec.containers[0]?.image,
+    );
+    expect(after.status.availableReplicas).toBe(1);
+    const history = JSON.parse(
+      (await lakehouse(['history', 'trino', '--env', ENV, '-o', 'json'])).stdout,
+    ) as { revision: number; status: string; action: string }[];
+    expect(history.map((x) => [x.revision, x.action, x.status])).toEqual([
+      [1, 'install', 'superseded'],
+      [2, 'upgrade', 'failed'],
+      [3, 'rollback', 'deployed'],
+    ]);
+    // The bad version was never pushed: git still says 476, so resuming auto-sync is safe.
+    await sh('git', ['checkout', '--', `env/${ENV}/helm-values.yaml`], checkout);
+    expect((await application('trino')).spec.syncPolicy?.automated).toBeFalsy();
+    const resume = await lakehouse(['resume', 'trino', '--env', ENV]);
+    expect(resume.code, explain(resume)).toBe(0);
+    expect((await application('trino')).spec.syncPolicy?.automated).toBeTruthy();
+  });
+
+  it('emergency rollback switches auto-sync off first; status shows it paused; resume switches it back on and ArgoCD restores git', async () => {
+    const r = await timed('emergency-rollback', [
+      'rollback',
+      'iceberg-catalog',
+      '--emergency',
+      '--env',
+      ENV,
+    ]);
+    // iceberg-catalog has revision 1 only (the sync was ArgoCD's): rollback needs two.
+    if (r.code !== 0 && /no earlier revision|only one/.test(r.stderr)) {
+      throw new Error(`rollback refused: ${r.stderr}`);
+    }
+    expect(r.code, explain(r)).toBe(0);
+    const app = await application('iceberg-catalog');
+    expect(app.spec.syncPolicy?.automated).toBeFalsy();
+    const status = await lakehouse(['status', '--env', ENV]);
+    expect(status.stdout).toMatch(/⏸ iceberg-catalog: ArgoCD auto-sync PAUSED/);
+    const resumed = await lakehouse(['resume', 'iceberg-catalog', '--env', ENV]);
+    expect(resumed.code, explain(resumed)).toBe(0);
+    expect((await application('iceberg-catalog')).spec.syncPolicy?.automated).toBeTruthy();
+  });
+
+  it('scale trino workers 1 → 3 → 1 goes through git, so ArgoCD keeps it', async () => {
+    for (const workers of [3, 1]) {
+      const r = await timed(`scale-${workers}`, [
+        'scale',
+        'trino',
+        '--workers',
+        String(workers),
+        '--env',
+        ENV,
+      ]);
+      expect(r.code, explain(r)).toBe(0);
+      const d = await deployment('trino-worker');
+      expect(d.spec.replicas).toBe(workers);
+      expect(d.status.availableReplicas ?? 0).toBe(workers);
+      const log = await sh('git', ['log', '-1', '--format=%s', 'origin/main'], checkout);
+      expect(log).toMatch(new RegExp(`scale to ${workers} workers`));
+      const app = await application('trino');
+      expect(app.spec.syncPolicy?.automated).toBeTruthy();
+      expect(app.status?.sync?.status).toBe('Synced');
+    }
+  });
+
+  it('cleanup removes everything bootstrap made', async () => {
+    const r = await timed('cleanup', ['cleanup', '--env', ENV, '--yes']);
+    expect(r.code, explain(r)).toBe(0);
+    const ns = await kubectlJson<{ items: { metadata: { name: string } }[] }>([
+      'get',
+      'namespaces',
+    ]);
+    expect(ns.items.map((n) => n.metadata.name)).not.toContain('argocd');
+    expect(ns.items.map((n) => n.metadata.name)).not.toContain(NS);
+    const crds = await kubectlJson<{ items: { metadata: { name: string } }[] }>(['get', 'crd']);
+    expect(crds.items.filter((c) => c.metadata.name.endsWith('argoproj.io'))).toEqual([]);
+    const roles = await kubectlJson<{ items: { metadata: { name: string } }[] }>([
+      'get',
+      'clusterroles',
+    ]);
+    expect(roles.items.filter((c) => c.metadata.name.startsWith('argocd'))).toEqual([]);
+  });
+});
