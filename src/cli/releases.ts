@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadValues, LOCAL_MAX_TRINO_WORKERS } from '../platform/config/index.js';
+import { LOCAL_MAX_TRINO_WORKERS } from '../platform/config/index.js';
 import { stateDir } from '../platform/paths.js';
 import {
   COMPONENTS,
@@ -11,7 +11,6 @@ import {
   type ReleaseAttempt,
   type ReleaseTarget,
 } from '../ops/index.js';
-import type { LocalReleaseTarget } from '../targets/local/releases/index.js';
 import type { Progress } from '../lib/index.js';
 import { UserError } from '../lib/index.js';
 import { ExitError } from './errors.js';
@@ -35,19 +34,6 @@ function component(name: string): Component {
     throw new UserError(`unknown component "${name}"`, `components: ${COMPONENTS.join(', ')}`);
   }
   return name;
-}
-
-/** The local target with the environment's values; refuses a non-local environment. */
-export async function localTarget(flags: EnvFlags): Promise<LocalReleaseTarget> {
-  const envValues = await loadValues({ env: flags.env, files: flags.values });
-  if (envValues.global.target !== 'local') {
-    throw new UserError(
-      `environment "${flags.env}" targets ${envValues.global.target}, not this machine`,
-      'releases on Kubernetes are not implemented yet; use a local environment (env/local)',
-    );
-  }
-  const { LocalReleaseTarget } = await import('../targets/local/releases/index.js');
-  return new LocalReleaseTarget({ stateDir: stateDir(), env: flags.env, envValues });
 }
 
 /** Mutations need the running platform and must not race `up` or each other. */

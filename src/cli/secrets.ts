@@ -10,7 +10,8 @@ import { UserError } from '../lib/index.js';
 import { ExitError } from './errors.js';
 import { createProgress } from './progress.js';
 import { type EnvFlags, withEnvOptions, outputOption } from './options.js';
-import { localTarget, withPlatformLock } from './releases.js';
+import type { ReleaseTarget, SecretsTarget } from '../ops/index.js';
+import { mutate, releaseTarget } from './targets.js';
 
 function credentialSet(name: string): CredentialSet {
   if (!isCredentialSet(name)) {
@@ -39,7 +40,12 @@ export function registerSecretsCommands(program: Command): void {
     .addOption(outputOption(['text', 'json'], 'text'))
     .action(async (name: string, flags: EnvFlags & { dryRun?: boolean; output: string }) => {
       const set = credentialSet(name);
-      const target = await localTarget(flags);
+      const t = await releaseTarget(flags);
+      let target: ReleaseTarget & SecretsTarget;
+      if (t.kind === 'kubernetes') {
+        const { KubernetesRotationTarget } = await import('../targets/kubernetes/secrets/index.js');
+        target = KubernetesRotationTarget.of(t.target);
+      } else target = t.target;
       const order = rotationOrder(set, target.components());
       const json = flags.output === 'json';
       if (!json) {
@@ -53,7 +59,7 @@ export function registerSecretsCommands(program: Command): void {
         return;
       }
       const { rotateCredentials } = await import('../ops/index.js');
-      const result = await withPlatformLock('secrets rotate', () =>
+      const result = await mutate(t, 'secrets rotate', () =>
         rotateCredentials(target, set, createProgress(process.stderr)),
       );
       if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -63,7 +69,11 @@ export function registerSecretsCommands(program: Command): void {
         out.push(
           `✔ ${CREDENTIAL_SET_LABEL[set]} rotated: ${result.restarted.map((r) => r.component).join(', ')} restarted and verified; ${result.retired ? `${result.retired}; ` : ''}${result.previousRefused ?? ''}`,
         );
-        out.push('The new credentials are in the credentials file (`lakehouse up` names it).');
+        out.push(
+          t.kind === 'kubernetes'
+            ? `The new credentials are in the Secret ${set === 'minio' ? 'minio-credentials' : 'airflow-secrets'} (namespace ${t.values.global.namespace}).`
+            : 'The new credentials are in the credentials file (`lakehouse up` names it).',
+        );
       } else {
         out.push(`✗ rotation failed at ${f.component}: ${f.reason}`);
         out.push(

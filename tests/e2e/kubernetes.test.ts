@@ -293,6 +293,47 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
     expect(table.stdout).toMatch(/trino\s*\|\s*1\s*\|.*Synced\/Healthy/);
   });
 
+  it('upgrade --dry-run shows the rendered manifest diff and changes nothing', async () => {
+    await editValues(['trino', 'version'], '477');
+    const r = await lakehouse(['upgrade', 'trino', '--dry-run', '--env', ENV]);
+    await sh('git', ['checkout', '--', `env/${ENV}/helm-values.yaml`], checkout);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toMatch(/^-\s+image: "?trinodb\/trino:476"?$/m);
+    expect(r.stdout).toMatch(/^\+\s+image: "?trinodb\/trino:477"?$/m);
+    expect(r.stdout).toMatch(/Dry run: nothing changed/);
+    expect(r.stdout).not.toMatch(/root-password: (?!"?\(generated\))/);
+    const d = await deployment('trino-coordinator');
+    expect(d.spec.template.spec.containers[0]?.image).toBe('trinodb/trino:476');
+  });
+
+  it('deploy installs a component with helm (the runbook’s helm install), adopting what ArgoCD applied', async () => {
+    const r = await timed('deploy-minio', ['deploy', 'minio', '--env', ENV]);
+    expect(r.code, explain(r)).toBe(0);
+    const history = await cluster.helm(['history', 'minio', '-n', NS, '-o', 'json']);
+    expect(JSON.parse(history.stdout)).toEqual([
+      expect.objectContaining({ revision: 1, status: 'deployed' }),
+    ]);
+    const status = JSON.parse((await lakehouse(['status', '--env', ENV, '-o', 'json'])).stdout) as {
+      component: string;
+      helm?: { revision: number };
+    }[];
+    expect(status.find((s) => s.component === 'minio')?.helm?.revision).toBe(1);
+    // Same values as git: ArgoCD still finds minio Synced.
+    await until(
+      'minio Synced',
+      async () => (await application('minio')).status?.sync?.status === 'Synced',
+      60_000,
+    );
+  });
+
+  it('logs prints each pod of a component by label', async () => {
+    const r = await lakehouse(['logs', 'trino', '--env', ENV, '--tail', '5']);
+    expect(r.code, explain(r)).toBe(0);
+    // kwok's pods have no containers, so no log lines: each pod still answers, named.
+    expect(r.stdout).toMatch(/^\[trino-coordinator-[a-z0-9-]+\/trino\] /m);
+    expect(r.stdout).toMatch(/^\[trino-worker-[a-z0-9-]+\/trino\] /m);
+  });
+
   it('a values change committed and pushed is synced by ArgoCD and rolled out', async () => {
     await editValues(['icebergCatalog', 'resources', 'limits', 'memory'], '768Mi');
     await sh('git', ['commit', '-q', '-am', 'catalog: more memory'], checkout);
@@ -389,6 +430,23 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
     expect((await application('iceberg-catalog')).spec.syncPolicy?.automated).toBeTruthy();
   });
 
+  it('rollback --git reverts the commit, pushes, and ArgoCD syncs it', async () => {
+    const commit = (
+      await sh('git', ['log', '--format=%H', '-1', '--grep', 'catalog: more memory'], checkout)
+    ).trim();
+    expect(commit).toMatch(/^[0-9a-f]{40}$/);
+    const r = await timed('rollback-git', ['rollback', '--git', commit, '--env', ENV]);
+    expect(r.code, explain(r)).toBe(0);
+    await sh('git', ['fetch', '-q'], checkout);
+    const head = (await sh('git', ['rev-parse', 'origin/main'], checkout)).trim();
+    expect(await sh('git', ['log', '-1', '--format=%s', head], checkout)).toMatch(
+      /^Revert "catalog: more memory"/,
+    );
+    expect((await application('iceberg-catalog')).status?.sync?.revision).toBe(head);
+    const d = await deployment('iceberg-catalog');
+    expect(d.spec.template.spec.containers[0]?.resources?.limits?.['memory']).toBe('512Mi');
+  });
+
   it('scale trino workers 1 → 3 → 1 goes through git, so ArgoCD keeps it', async () => {
     for (const workers of [3, 1]) {
       const r = await timed(`scale-${workers}`, [
@@ -409,6 +467,99 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
       expect(app.spec.syncPolicy?.automated).toBeTruthy();
       expect(app.status?.sync?.status).toBe('Synced');
     }
+  });
+
+  it('secrets rotate minio updates the Secret and restarts its holders in the runbook order', async () => {
+    type Secret = { data: Record<string, string> };
+    const before = await kubectlJson<Secret>(['get', 'secret', 'minio-credentials', '-n', NS]);
+    const r = await timed('rotate-minio', ['secrets', 'rotate', 'minio', '--env', ENV]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toMatch(
+      /restarts minio, iceberg-catalog, trino, observability, in this order/,
+    );
+    const after = await kubectlJson<Secret>(['get', 'secret', 'minio-credentials', '-n', NS]);
+    expect(after.data['root-password']).not.toBe(before.data['root-password']);
+    // Never printed: neither the old nor the new password appears in the output.
+    for (const secret of [before, after]) {
+      const password = Buffer.from(secret.data['root-password'] ?? '', 'base64').toString();
+      expect(password.length).toBeGreaterThan(0);
+      expect(r.stdout + r.stderr).not.toContain(password);
+    }
+    const restartedAt = async (kind: string, name: string): Promise<number> => {
+      const w = await kubectlJson<Deployment>(['get', kind, name, '-n', NS]);
+      return Date.parse(
+        w.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'] ?? '',
+      );
+    };
+    const order = [
+      await restartedAt('statefulset', 'minio'),
+      await restartedAt('deployment', 'iceberg-catalog'),
+      await restartedAt('deployment', 'trino-coordinator'),
+      await restartedAt('statefulset', 'prometheus'),
+    ];
+    expect(order.every((t) => Number.isFinite(t))).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(new Set(order).size).toBe(order.length);
+  });
+
+  it('diagnose names pods kwok drives into CrashLoopBackOff, OOMKilled and Pending, each with the runbook’s fix', async () => {
+    const patch = async (name: string, body: unknown): Promise<void> => {
+      const r = await cluster.kubectl([
+        'patch',
+        'deployment',
+        name,
+        '-n',
+        NS,
+        '--type',
+        'strategic',
+        '-p',
+        JSON.stringify(body),
+      ]);
+      if (r.code !== 0) throw new Error(r.stderr);
+    };
+    const state = (s: string) => ({
+      spec: { template: { metadata: { annotations: { 'lakehouse.test/state': s } } } },
+    });
+    await patch('iceberg-catalog', state('CrashLoopBackOff'));
+    await patch('trino-worker', state('OOMKilled'));
+    // A node selector no node has: the scheduler's own reason, as for a cluster out of room.
+    await patch('grafana', {
+      spec: { template: { spec: { nodeSelector: { 'lakehouse.test/pool': 'none' } } } },
+    });
+    type Finding = {
+      id: string;
+      severity: string;
+      component?: string;
+      title: string;
+      evidence: string[];
+      fix: string[];
+    };
+    let findings: Finding[] = [];
+    let last: Run | undefined;
+    await until(
+      'the three failures in diagnose',
+      async () => {
+        last = await lakehouse(['diagnose', '--env', ENV, '-o', 'json']);
+        findings = (JSON.parse(last.stdout) as { findings: Finding[] }).findings;
+        const ids = findings.map((f) => f.id);
+        return (
+          ids.includes('pod-crashloop') &&
+          ids.includes('pod-oomkilled') &&
+          ids.includes('pod-unschedulable')
+        );
+      },
+      120_000,
+    );
+    expect(last?.code).toBe(1);
+    const text = (id: string): string => JSON.stringify(findings.filter((f) => f.id === id));
+    expect(text('pod-crashloop')).toMatch(/iceberg-catalog/);
+    expect(text('pod-crashloop')).toMatch(/kubectl logs .* --previous/);
+    expect(text('pod-oomkilled')).toMatch(/trino-worker/);
+    expect(text('pod-oomkilled')).toMatch(/trino\.workers\.resources\.limits\.memory/);
+    expect(text('pod-unschedulable')).toMatch(/grafana/);
+    expect(text('pod-unschedulable')).toMatch(/node selector|node affinity|didn't match/i);
+    const human = await lakehouse(['diagnose', '--env', ENV]);
+    expect(human.stdout).toMatch(/CrashLoopBackOff/);
   });
 
   it('cleanup removes everything bootstrap made', async () => {

@@ -170,6 +170,7 @@ describe('defaults', () => {
       version: 'v3.6.1',
       repoURL: '',
       targetRevision: 'main',
+      destinationServer: 'https://kubernetes.default.svc',
     });
     expect(v.icebergCatalog).toMatchObject({ replicas: 1, persistence: { size: '5Gi' } });
   });

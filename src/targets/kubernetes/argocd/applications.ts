@@ -8,6 +8,8 @@ const PLURAL = 'applications';
 export const PAUSED_ANNOTATION = 'lakehouse.io/paused-sync-policy';
 
 interface Automated {
+  /** Argo CD 3: `enabled: false` keeps the policy but switches automated sync off. */
+  enabled?: boolean;
   prune?: boolean;
   selfHeal?: boolean;
 }
@@ -55,7 +57,8 @@ export function applicationState(app: Application): ApplicationState {
     sync: app.status?.sync?.status ?? 'Unknown',
     health: app.status?.health?.status ?? 'Unknown',
     revision: app.status?.sync?.revision ?? '',
-    automated: Boolean(app.spec.syncPolicy?.automated),
+    automated:
+      Boolean(app.spec.syncPolicy?.automated) && app.spec.syncPolicy?.automated?.enabled !== false,
     paused: app.metadata.annotations?.[PAUSED_ANNOTATION] !== undefined,
     ...(op?.phase ? { operation: { phase: op.phase, message: op.message ?? '' } } : {}),
   };

@@ -118,7 +118,7 @@ export async function checkPrerequisites(
       'git',
       await versionOutput('git', ['--version']),
       MINIMUM.git,
-      'install git 2.40+',
+      'install git 2.30+',
     ),
   );
   if (tools.infra !== undefined) {

@@ -45,7 +45,9 @@ export function serviceProbes(component: Component, values: LakehouseValues): Se
     case 'airflow':
       return [
         {
-          service: `airflow-webserver:${values.airflow.port}`,
+          // The chart's Service listens on 8080 whatever airflow.port says (the runbook's
+          // airflow-webserver:8080).
+          service: 'airflow-webserver:8080',
           path: 'api/v2/monitor/health',
           expect: /"metadatabase"/,
           what: "Airflow's API server reports its health",
