@@ -52,6 +52,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // The runbook's validation of a deployed Kubernetes environment (tests/e2e/run_tests.sh
+          // --env <env>); not part of `npm test`, which runs it against its own kwok cluster.
+          name: 'cluster',
+          env,
+          include: ['tests/cluster/**/*.test.ts'],
+          testTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -11,7 +11,7 @@ import { registerInfraCommands } from './infra.js';
 import { registerKubernetesCommands } from './kubernetes.js';
 import { registerSupervisorCommands } from './supervisor.js';
 import { registerPlatformCommands } from './platform.js';
-import { registerReleaseCommands } from './releases.js';
+import { registerReleaseCommands, registerVerifyCommand } from './releases.js';
 import { registerSecretsCommands } from './secrets.js';
 import { ConfigError } from '../platform/config/index.js';
 
@@ -32,6 +32,7 @@ function buildProgram(): Command {
   registerAlertsCommand(program);
   registerBackupCommands(program);
   registerReleaseCommands(program);
+  registerVerifyCommand(program);
   registerSecretsCommands(program);
   registerInfraCommands(program);
   registerKubernetesCommands(program);

@@ -390,3 +390,42 @@ export function registerReleaseCommands(program: Command): void {
       },
     );
 }
+
+/** `lakehouse verify [component]`: the runbook's "Verify deployment", per component. */
+export function registerVerifyCommand(program: Command): void {
+  withEnvOptions(
+    program
+      .command('verify [component]')
+      .description(
+        'The runbook’s verification of each component (or one): healthy, and answering its own check; exit 1 when one fails',
+      ),
+  )
+    .addOption(outputOption(['text', 'json'], 'text'))
+    .action(async (name: string | undefined, flags: EnvFlags & { output: string }) => {
+      const { target } = await releaseTarget(flags);
+      const components = name ? [component(name)] : target.components();
+      const results: Array<{ component: Component; ok: boolean; detail: string }> = [];
+      for (const c of components) {
+        const deployed = (await target.history(c)).find((r) => r.status === 'deployed');
+        const spec = deployed
+          ? {
+              settings: deployed.settings,
+              version: deployed.version,
+              ...(deployed.replicas !== undefined ? { replicas: deployed.replicas } : {}),
+            }
+          : target.desired(c);
+        const v = await target.verify(c, spec).catch((err: unknown) => ({
+          ok: false,
+          detail: err instanceof Error ? err.message : String(err),
+        }));
+        results.push({ component: c, ...v });
+      }
+      if (flags.output === 'json') process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      else {
+        for (const r of results) {
+          process.stdout.write(`${r.ok ? '✔' : '✗'} ${r.component}: ${r.detail}\n`);
+        }
+      }
+      if (results.some((r) => !r.ok)) throw new ExitError(1);
+    });
+}

@@ -275,6 +275,33 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
     ]);
   });
 
+  it('the validation suite (run_tests.sh --env) passes against the bootstrapped cluster', async () => {
+    const r = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'cluster'],
+        {
+          cwd: checkout,
+          env: {
+            ...process.env,
+            KUBECONFIG: cluster.kubeconfig,
+            LAKEHOUSE_E2E_ENV: ENV,
+            LAKEHOUSE_HOME: join(scratch, 'home'),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toMatch(/Tests\s+.*5 passed/);
+  });
+
   it('status shows per component its pods, revision and ArgoCD sync and health', async () => {
     const r = await lakehouse(['status', '--env', ENV, '-o', 'json']);
     expect(r.code, explain(r)).toBe(0);

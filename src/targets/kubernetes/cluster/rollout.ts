@@ -79,11 +79,9 @@ export function statefulSetRollout(s: V1StatefulSet): WorkloadRollout {
   if (ready < want) {
     return { ...base, done: false, detail: `${ready} of ${want} pods are ready` };
   }
-  if (
-    st.updateRevision &&
-    st.currentRevision !== st.updateRevision &&
-    (st.updatedReplicas ?? 0) < want
-  ) {
+  // kubectl's rule: a rolling update is done when every pod runs the update revision, which the
+  // controller reports by making it the current one (ready counts old pods until then).
+  if (st.updateRevision && st.currentRevision !== st.updateRevision) {
     return {
       ...base,
       done: false,

@@ -260,11 +260,17 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
     for (;;) {
       const rollouts = await releaseRollouts(this.c, this.namespace, component);
       const pending = rollouts.filter((r) => !r.done);
-      if (rollouts.length > 0 && pending.length === 0) return;
       const first = pending[0];
-      onProgress(
-        first ? `${first.kind.toLowerCase()}/${first.name}: ${first.detail}` : 'no workloads yet',
-      );
+      if (rollouts.length > 0 && pending.length === 0) {
+        // Rolled out, but a Service's endpoints follow the pods' readiness a moment later.
+        const empty = await this.servicesWithoutEndpoints(component);
+        if (empty.length === 0) return;
+        onProgress(`waiting for ready endpoints behind Service ${empty.join(', ')}`);
+      } else {
+        onProgress(
+          first ? `${first.kind.toLowerCase()}/${first.name}: ${first.detail}` : 'no workloads yet',
+        );
+      }
       const stuck = await this.stuckPods(component);
       // A kubelet retries pulls and restarts with a growing back-off: a state that lasts
       // STUCK_GRACE_MS is not a blip, and waiting out the whole timeout would tell nothing more.
@@ -278,7 +284,9 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
         throw new Error(
           first
             ? `${first.kind.toLowerCase()}/${first.name} not rolled out after ${Math.round(timeoutMs / 1000)} s: ${first.detail}`
-            : `no Deployment, StatefulSet or DaemonSet of ${component} after ${Math.round(timeoutMs / 1000)} s`,
+            : rollouts.length > 0
+              ? `rolled out, but still no ready endpoints after ${Math.round(timeoutMs / 1000)} s (\`kubectl get endpointslices -n ${this.namespace}\`)`
+              : `no Deployment, StatefulSet or DaemonSet of ${component} after ${Math.round(timeoutMs / 1000)} s`,
         );
       }
       await sleep(POLL_MS);
@@ -321,8 +329,7 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
       namespace: this.namespace,
       labelSelector,
     });
-    const { DiscoveryV1Api } = await import('@kubernetes/client-node');
-    const discovery = this.c.kubeConfig.makeApiClient(DiscoveryV1Api);
+    const discovery = this.c.discovery;
     const out: string[] = [];
     for (const svc of services.items) {
       const name = svc.metadata?.name ?? '';
