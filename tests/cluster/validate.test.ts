@@ -5,10 +5,9 @@
 // the HTTP checks when the env's global.verify is traffic), that diagnose finds nothing critical,
 // and that the env's values plan no change. tests/e2e/kubernetes.test.ts runs this file against
 // its kwok cluster; run_tests.sh --env runs it against a real one.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/platform/paths.js';
-import { join } from 'node:path';
+import { runCli, type CliRun } from '../support/cli.js';
 
 const env = process.env['LAKEHOUSE_E2E_ENV'] ?? '';
 if (!env) {
@@ -17,27 +16,11 @@ if (!env) {
   );
 }
 
-function lakehouse(
-  args: string[],
-  withEnv = true,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const all = withEnv ? [...args, '--env', env] : args;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lakehouse.js'), ...all], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function lakehouse(args: string[], withEnv = true): Promise<CliRun> {
+  return runCli(withEnv ? [...args, '--env', env] : args, { cwd: repoRoot });
 }
 
-const show = (r: { code: number | null; stdout: string; stderr: string }): string =>
-  `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+const show = (r: CliRun): string => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 
 describe(`environment ${env} on its cluster`, () => {
   it('meets the prerequisites (tools, cluster reachable, RBAC)', async () => {

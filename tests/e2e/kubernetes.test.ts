@@ -7,13 +7,14 @@
 // What kwok cannot prove: no container runs, so there is no traffic. The env here sets
 // `global.verify: rollout` (rollouts and ready endpoints, no HTTP check); tests/e2e/run_tests.sh
 // --env <env> runs the runbook's HTTP verification against a real cluster.
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { repoRoot } from '../../src/platform/paths.js';
+import { execTool } from '../../src/targets/kubernetes/cluster/index.js';
+import { runCli, type CliRun } from '../support/cli.js';
 import {
   ensureArgocdTools,
   ensureKubernetesTools,
@@ -21,7 +22,12 @@ import {
 } from '../../src/targets/kubernetes/tools/index.js';
 import { startArgocdWhenInstalled, type ArgocdRuntime } from '../support/argocd.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
-import { startTestCluster, UNPULLABLE_IMAGE, type TestCluster } from '../support/kube-cluster.js';
+import {
+  startTestCluster,
+  UNPULLABLE_IMAGE,
+  type TestCluster,
+  persistentVolumes,
+} from '../support/kube-cluster.js';
 import { until } from '../support/until.js';
 
 const NS = 'lakehouse-platform';
@@ -35,35 +41,20 @@ let scratch: string;
 let checkout: string;
 const timings: Record<string, number> = {};
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 /** `lakehouse <args>` from the operator's clone, against the test cluster. */
 function lakehouse(args: string[], timeoutMs = 900_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(checkout, 'bin', 'lakehouse.js'), ...args], {
-      cwd: checkout,
-      env: {
-        ...process.env,
-        KUBECONFIG: cluster.kubeconfig,
-        LAKEHOUSE_HOME: join(scratch, 'home'),
-        PATH: `${join(tools.kubectl, '..')}:${process.env.PATH ?? ''}`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return runCli(args, {
+    entry: join(checkout, 'bin', 'lakehouse.js'),
+    cwd: checkout,
+    env: {
+      ...process.env,
+      KUBECONFIG: cluster.kubeconfig,
+      LAKEHOUSE_HOME: join(scratch, 'home'),
+      PATH: `${join(tools.kubectl, '..')}:${process.env.PATH ?? ''}`,
+    },
+    timeoutMs,
   });
 }
 
@@ -77,16 +68,9 @@ async function timed(name: string, args: string[]): Promise<Run> {
 const explain = (r: Run): string => `exit ${r.code}\n${r.stdout}\n${r.stderr}\n${argocd.logs()}`;
 
 async function sh(cmd: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${err}`)),
-    );
-  });
+  const r = await execTool(cmd, args, { cwd, timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
 }
 
 async function kubectlJson<T>(args: string[]): Promise<T> {
@@ -171,23 +155,6 @@ async function publishRepository(): Promise<void> {
   await symlink(join(repoRoot, 'node_modules'), join(checkout, 'node_modules'));
 }
 
-/** PersistentVolumes for the claims: the test cluster has no provisioner. */
-function volumes(count: number): string {
-  return Array.from({ length: count }, (_, i) =>
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: `e2e-pv-${i}` },
-      spec: {
-        capacity: { storage: '100Gi' },
-        accessModes: ['ReadWriteOnce'],
-        persistentVolumeReclaimPolicy: 'Delete',
-        hostPath: { path: `/nonexistent/e2e-pv-${i}` },
-      },
-    }),
-  ).join('\n---\n');
-}
-
 beforeAll(async () => {
   const say = (l: string): void => console.log(`[kubernetes-e2e] ${l}`);
   tools = await ensureKubernetesTools({ onProgress: say });
@@ -196,7 +163,7 @@ beforeAll(async () => {
   await mkdir(join(scratch, 'git'), { recursive: true });
   cluster = await startTestCluster({ tools });
   say(`control plane up in ${cluster.startupMs} ms`);
-  const pv = await cluster.kubectl(['apply', '-f', '-'], { input: volumes(12) });
+  const pv = await cluster.kubectl(['apply', '-f', '-'], { input: persistentVolumes('e2e', 12) });
   if (pv.code !== 0) throw new Error(pv.stderr);
   git = await startGitServer(join(scratch, 'git'));
   await publishRepository();
@@ -276,28 +243,20 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
   });
 
   it('the validation suite (run_tests.sh --env) passes against the bootstrapped cluster', async () => {
-    const r = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'cluster'],
-        {
-          cwd: checkout,
-          env: {
-            ...process.env,
-            KUBECONFIG: cluster.kubeconfig,
-            LAKEHOUSE_E2E_ENV: ENV,
-            LAKEHOUSE_HOME: join(scratch, 'home'),
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
+    const r = await execTool(
+      process.execPath,
+      [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'cluster'],
+      {
+        cwd: checkout,
+        env: {
+          ...process.env,
+          KUBECONFIG: cluster.kubeconfig,
+          LAKEHOUSE_E2E_ENV: ENV,
+          LAKEHOUSE_HOME: join(scratch, 'home'),
         },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+        timeoutMs: 900_000,
+      },
+    );
     expect(r.code, explain(r)).toBe(0);
     expect(r.stdout).toMatch(/Tests\s+.*5 passed/);
   });

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { execTool } from '../../src/targets/kubernetes/cluster/index.js';
 
 /** The repository the tests run from, and its CLI entry point. */
 export const repo = resolve(import.meta.dirname, '..', '..');
@@ -11,26 +11,26 @@ export interface CliRun {
   stderr: string;
 }
 
-/**
- * Runs `lakehouse <args>` as a child process against the given state directory and collects its
- * output; killed after `timeoutMs` so a hung command fails its test instead of the whole run.
- */
-export function runLakehouse(home: string, args: string[], timeoutMs = 600_000): Promise<CliRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: repo,
-      env: { ...process.env, LAKEHOUSE_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
+export interface CliOptions {
+  /** Where it runs (default: this repository). */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Another clone's `bin/lakehouse.js` (default: this repository's). */
+  entry?: string;
+  /** Killed after this long, so a hung command fails its test instead of the whole run. */
+  timeoutMs?: number;
+}
+
+/** Runs `lakehouse <args>` as a child process and collects its output. */
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
+  return execTool(process.execPath, [opts.entry ?? cli, ...args], {
+    cwd: opts.cwd ?? repo,
+    env: opts.env ?? process.env,
+    timeoutMs: opts.timeoutMs ?? 600_000,
   });
+}
+
+/** Runs `lakehouse <args>` against the given state directory. */
+export function runLakehouse(home: string, args: string[], timeoutMs = 600_000): Promise<CliRun> {
+  return runCli(args, { env: { ...process.env, LAKEHOUSE_HOME: home }, timeoutMs });
 }

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../../src/lib/index.js';
+import { execTool, type ExecResult } from '../../src/targets/kubernetes/cluster/index.js';
 import { versions } from '../../src/platform/versions.js';
 import type { KubernetesTools } from '../../src/targets/kubernetes/tools/index.js';
 import { until } from './until.js';
@@ -22,11 +22,7 @@ export const NODE_NAME = 'kwok-node-0';
 /** An image no registry has: kwok-stages turn its pods into ImagePullBackOff. */
 export const UNPULLABLE_IMAGE = { repository: 'trinodb/trino', tag: '999' } as const;
 
-export interface ExecResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type { ExecResult };
 
 export interface ExecOptions {
   /** Written to the command's stdin (a manifest for `apply -f -`). */
@@ -101,7 +97,7 @@ export async function startTestCluster(opts: StartOptions): Promise<TestCluster>
   const clusterDir = join(dir, 'kwok', 'clusters', name);
   const kubeconfig = join(clusterDir, 'kubeconfig.yaml');
   const exec = (command: string, args: string[], o: ExecOptions = {}): Promise<ExecResult> =>
-    execFile(command, args, { ...o, env, cwd: dir });
+    execTool(command, args, { ...o, timeoutMs: o.timeoutMs ?? 60_000, env, cwd: dir });
 
   let stopped = false;
   const processes = (): ClusterProcess[] => clusterProcesses(dir);
@@ -349,30 +345,22 @@ function decodeAddress(hex: string): string {
   return hex;
 }
 
-function execFile(
-  command: string,
-  args: string[],
-  opts: ExecOptions & { env: NodeJS.ProcessEnv; cwd: string },
-): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: opts.env,
-      cwd: opts.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
-  });
+/**
+ * PersistentVolumes for the claims charts make: the test cluster has no provisioner, so a test
+ * creates `count` of them up front (never mounted: kwok's pods do not run).
+ */
+export function persistentVolumes(prefix: string, count: number): string {
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: `${prefix}-pv-${i}` },
+      spec: {
+        capacity: { storage: '100Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        hostPath: { path: `/nonexistent/${prefix}-pv-${i}` },
+      },
+    }),
+  ).join('\n---\n');
 }

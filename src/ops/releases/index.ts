@@ -7,6 +7,7 @@ export {
   replicasOf,
   settingsDigest,
   settingsOf,
+  desiredSpec,
   VALUES_SECTION,
   versionOf,
   withSettings,

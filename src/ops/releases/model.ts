@@ -121,6 +121,20 @@ export function versionOf(component: Component, settings: Settings): string {
   }
 }
 
+/** What the environment's values ask of a component: its settings, version and replicas. */
+export function desiredSpec(
+  component: Component,
+  values: LakehouseValues,
+): { settings: Settings; version: string; replicas?: number } {
+  const settings = settingsOf(component, values);
+  const replicas = replicasOf(component, values);
+  return {
+    settings,
+    version: versionOf(component, settings),
+    ...(replicas !== undefined ? { replicas } : {}),
+  };
+}
+
 /** A release's settings and replicas written back into the values (the inverse of settingsOf). */
 export function withSettings(
   values: LakehouseValues,

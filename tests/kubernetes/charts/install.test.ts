@@ -4,7 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../support/kube-cluster.js';
+import {
+  startTestCluster,
+  type TestCluster,
+  persistentVolumes,
+} from '../../support/kube-cluster.js';
 import { until } from '../../support/until.js';
 import { repoRoot } from '../../../src/platform/paths.js';
 import { versions } from '../../../src/platform/versions.js';
@@ -57,24 +61,6 @@ async function activeReplicaSet(deployment: string): Promise<ReplicaSet> {
   });
 }
 
-/** A PersistentVolume per claim: the test cluster has no provisioner, the claims bind to these. */
-function volumes(count: number): string {
-  return Array.from({ length: count }, (_, i) =>
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: `test-pv-${i}` },
-      spec: {
-        capacity: { storage: '100Gi' },
-        accessModes: ['ReadWriteOnce'],
-        persistentVolumeReclaimPolicy: 'Retain',
-        // Never mounted: kwok's pods do not run.
-        hostPath: { path: `/nonexistent/test-pv-${i}` },
-      },
-    }),
-  ).join('\n---\n');
-}
-
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'chart-install-'));
   cluster = await startTestCluster({ tools: chartTools() });
@@ -83,7 +69,7 @@ beforeAll(async () => {
     const r = await cluster.kubectl(['get', 'serviceaccount', 'default', '-n', NAMESPACE]);
     return r.code === 0;
   });
-  await cluster.kubectl(['apply', '-f', '-'], { input: volumes(8) });
+  await cluster.kubectl(['apply', '-f', '-'], { input: persistentVolumes('test', 8) });
 }, 300_000);
 
 afterAll(async () => {

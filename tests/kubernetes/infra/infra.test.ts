@@ -8,7 +8,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, runLakehouse, type CliRun } from '../../support/cli.js';
+import { runCli, runLakehouse, type CliRun } from '../../support/cli.js';
 import { ConfigError } from '../../../src/platform/config/index.js';
 import { repoRoot } from '../../../src/platform/paths.js';
 import { versions } from '../../../src/platform/versions.js';
@@ -328,19 +328,7 @@ describe('planInfra and applyInfra, on a provider-free stand-in for infra/', () 
 
 describe('lakehouse infra', () => {
   const cliRun = (args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, ...args], {
-        cwd: repoRoot,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    runCli(args, { cwd: repoRoot, env });
 
   it('plan --env dev checks the tfvars, then names the fix when providers cannot be downloaded', async () => {
     const r = await runLakehouse(home, ['infra', 'plan', '--env', 'dev'], 120_000);

@@ -39,6 +39,7 @@ import {
   POD_STATE_ANNOTATION,
   startTestCluster,
   type TestCluster,
+  persistentVolumes,
 } from '../../support/kube-cluster.js';
 import { OutputBuffer, killOnExit, terminate, waitUntilReady } from '../../support/process.js';
 import { until } from '../../support/until.js';
@@ -60,23 +61,6 @@ async function kubectl(args: string[], input?: string): Promise<string> {
   const r = await cluster.kubectl(args, { input, timeoutMs: 90_000 });
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
   return r.stdout;
-}
-
-/** A PersistentVolume per claim: the test cluster has no provisioner. */
-function volumes(count: number): string {
-  return Array.from({ length: count }, (_, i) =>
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: `secrets-pv-${i}` },
-      spec: {
-        capacity: { storage: '100Gi' },
-        accessModes: ['ReadWriteOnce'],
-        persistentVolumeReclaimPolicy: 'Retain',
-        hostPath: { path: `/nonexistent/secrets-pv-${i}` },
-      },
-    }),
-  ).join('\n---\n');
 }
 
 /** Steps as the CLI would show them, for assertions (no values: the workflow prints none). */
@@ -196,7 +180,7 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'secrets-rotate-'));
   cluster = await startTestCluster({ tools });
   ns = await cluster.createNamespace('secrets');
-  await kubectl(['apply', '-f', '-'], volumes(8));
+  await kubectl(['apply', '-f', '-'], persistentVolumes('secrets', 8));
   // env dev's values, in this namespace, with the rollout gate (kwok's pods run no containers).
   const overrides = join(scratch, 'test-values.yaml');
   await writeFile(overrides, stringify({ global: { namespace: ns, verify: 'rollout' } }));

@@ -4,13 +4,13 @@ import type { Progress } from '../../../lib/index.js';
 import { UserError } from '../../../lib/index.js';
 import {
   COMPONENTS,
+  desiredSpec,
   deployedRelease,
   effectiveValues,
   isEnabled,
   replicasOf,
   settingsDigest,
   settingsOf,
-  versionOf,
   withSettings,
   type Component,
   type DeploySpec,
@@ -101,13 +101,7 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
   }
 
   desired(component: Component): DeploySpec {
-    const settings = settingsOf(component, this.opts.envValues);
-    const replicas = replicasOf(component, this.opts.envValues);
-    return {
-      settings,
-      version: versionOf(component, settings),
-      ...(replicas !== undefined ? { replicas } : {}),
-    };
+    return desiredSpec(component, this.opts.envValues);
   }
 
   history(component: Component): Promise<Release[]> {

@@ -8,11 +8,9 @@ import type { LakehouseValues } from '../../../platform/config/index.js';
 import type { Progress, Step } from '../../../lib/index.js';
 import {
   COMPONENTS,
+  desiredSpec,
   effectiveValues,
   isEnabled,
-  replicasOf,
-  settingsOf,
-  versionOf,
   withSettings,
   type Component,
   type CredentialSet,
@@ -95,13 +93,7 @@ export class LocalReleaseTarget implements ReleaseTarget, SecretsTarget {
   }
 
   desired(component: Component): DeploySpec {
-    const settings = settingsOf(component, this.opts.envValues);
-    const replicas = replicasOf(component, this.opts.envValues);
-    return {
-      settings,
-      version: versionOf(component, settings),
-      ...(replicas !== undefined ? { replicas } : {}),
-    };
+    return desiredSpec(component, this.opts.envValues);
   }
 
   history(component: Component): Promise<Release[]> {
