@@ -31,14 +31,26 @@ export function registerDiagnoseCommands(program: Command): void {
         const { connectCluster } = await import('../targets/kubernetes/cluster/index.js');
         const { KubernetesDiagnoseTarget } =
           await import('../targets/kubernetes/diagnose/index.js');
+        const { ReleaseStore } = await import('../targets/kubernetes/releases/index.js');
+        const { KubernetesSecrets } = await import('../targets/kubernetes/secrets/index.js');
+        const connection = connectCluster({
+          ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+          ...(flags.kubeContext ? { context: flags.kubeContext } : {}),
+        });
+        const namespace = values.global.namespace;
+        const secrets = new KubernetesSecrets({
+          connection,
+          namespace,
+          store: new ReleaseStore(connection, namespace),
+          values,
+          verify: values.global.verify,
+        });
         target = new KubernetesDiagnoseTarget({
-          connection: connectCluster({
-            ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-            ...(flags.kubeContext ? { context: flags.kubeContext } : {}),
-          }),
-          namespace: values.global.namespace,
+          connection,
+          namespace,
           env: flags.env,
           values,
+          unfinishedRotation: () => secrets.unfinishedRotation(),
         });
       } else {
         const { LocalDiagnoseTarget } = await import('../targets/local/diagnose/index.js');

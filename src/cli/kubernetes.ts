@@ -409,3 +409,21 @@ async function recordSync(
   );
   return revision;
 }
+
+/** `rollback <component> --undo`: the runbook's `kubectl rollout undo`, kept from ArgoCD. */
+export async function rolloutUndo(flags: EnvFlags, component: Component): Promise<void> {
+  const target = await requireKubernetes(flags, 'rollback --undo');
+  const { ensureClientTools } = await import('../targets/kubernetes/tools/index.js');
+  const { kubectl } = await ensureClientTools();
+  const progress = createProgress(process.stderr);
+  const step = progress.step(`${component}: kubectl rollout undo`);
+  const said = await target.rolloutUndo(component, kubectl);
+  step.done(said.join('; '));
+  const wait = progress.step(`${component}: rolled out`);
+  await target.waitHealthy(component, target.healthTimeoutMs(component), (d) => wait.update(d));
+  wait.done('healthy');
+  process.stdout.write(
+    `✔ ${component}: every workload is back on its previous pod template (outside helm and git)\n` +
+      `⏸ ${component}: ArgoCD auto-sync PAUSED so it does not put git's template back — fix git, then \`lakehouse resume ${component} --env ${flags.env}\`\n`,
+  );
+}

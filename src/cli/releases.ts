@@ -217,6 +217,10 @@ export function registerReleaseCommands(program: Command): void {
   )
     .option('--dry-run', 'show what would be rolled back, change nothing')
     .option(
+      '--undo',
+      'Kubernetes: `kubectl rollout undo` of each workload (its previous pod template), ArgoCD auto-sync paused first',
+    )
+    .option(
       '--git <commit>',
       'Kubernetes: the runbook’s Git rollback — git revert <commit>, push, ArgoCD sync',
     )
@@ -229,7 +233,13 @@ export function registerReleaseCommands(program: Command): void {
       async (
         name: string | undefined,
         revision: string | undefined,
-        flags: EnvFlags & { dryRun?: boolean; emergency?: boolean; git?: string; output: string },
+        flags: EnvFlags & {
+          dryRun?: boolean;
+          emergency?: boolean;
+          git?: string;
+          undo?: boolean;
+          output: string;
+        },
       ) => {
         if (flags.git !== undefined) {
           if (name !== undefined) {
@@ -249,6 +259,11 @@ export function registerReleaseCommands(program: Command): void {
           );
         }
         const c = component(name);
+        if (flags.undo) {
+          const { rolloutUndo } = await import('./kubernetes.js');
+          await rolloutUndo(flags, c);
+          return;
+        }
         let rev: number | undefined;
         if (revision !== undefined) {
           rev = Number(revision);

@@ -8,7 +8,7 @@
 // `global.verify: rollout` (rollouts and ready endpoints, no HTTP check); tests/e2e/run_tests.sh
 // --env <env> runs the runbook's HTTP verification against a real cluster.
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -80,7 +80,7 @@ async function kubectlJson<T>(args: string[]): Promise<T> {
 }
 
 interface App {
-  metadata: { name: string };
+  metadata: { name: string; creationTimestamp?: string };
   spec: { syncPolicy?: { automated?: unknown } };
   status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
 }
@@ -230,6 +230,13 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
       ]);
       expect(a.spec.syncPolicy?.automated, a.metadata.name).toBeTruthy();
     }
+    // Sync waves in the runbook's order: each wave's Application is created once the previous
+    // one is Healthy (the Application health check bootstrap installs makes the root wait).
+    const created = ['observability', 'minio', 'iceberg-catalog', 'trino', 'airflow'].map((n) =>
+      Date.parse(apps.items.find((a) => a.metadata.name === n)?.metadata.creationTimestamp ?? ''),
+    );
+    expect([...created].sort((a, b) => a - b)).toEqual(created);
+    expect(created[4]).toBeGreaterThan(created[0] ?? Infinity);
     const history = await lakehouse(['history', 'trino', '--env', ENV, '-o', 'json']);
     expect(history.code, explain(history)).toBe(0);
     const releases = JSON.parse(history.stdout) as {
@@ -512,6 +519,28 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
     await patch('grafana', {
       spec: { template: { spec: { nodeSelector: { 'lakehouse.test/pool': 'none' } } } },
     });
+    // A rotation whose command died after MinIO took the new credentials (a dead pid on this host).
+    const journal = {
+      version: 1,
+      set: 'minio',
+      startedAt: new Date().toISOString(),
+      holders: ['minio', 'iceberg-catalog', 'trino', 'observability'],
+      restarted: ['minio'],
+      host: hostname(),
+      pid: 2 ** 22 + 1,
+    };
+    const cm = await cluster.kubectl([
+      'patch',
+      'configmap',
+      'lakehouse-releases',
+      '-n',
+      NS,
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ data: { rotation: JSON.stringify(journal) } }),
+    ]);
+    expect(cm.code, cm.stderr).toBe(0);
     type Finding = {
       id: string;
       severity: string;
@@ -531,7 +560,8 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
         return (
           ids.includes('pod-crashloop') &&
           ids.includes('pod-oomkilled') &&
-          ids.includes('pod-unschedulable')
+          ids.includes('pod-unschedulable') &&
+          ids.includes('rotation-interrupted')
         );
       },
       120_000,
@@ -546,6 +576,30 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
     expect(text('pod-unschedulable')).toMatch(/node selector|node affinity|didn't match/i);
     const human = await lakehouse(['diagnose', '--env', ENV]);
     expect(human.stdout).toMatch(/CrashLoopBackOff/);
+    expect(text('rotation-interrupted')).toMatch(/lakehouse secrets rotate minio/);
+    await cluster.kubectl([
+      'patch',
+      'configmap',
+      'lakehouse-releases',
+      '-n',
+      NS,
+      '--type',
+      'json',
+      '-p',
+      JSON.stringify([{ op: 'remove', path: '/data/rotation' }]),
+    ]);
+  });
+
+  it('rollback --undo (kubectl rollout undo) puts the crashlooping catalog back on its previous pod template, kept from ArgoCD', async () => {
+    const r = await timed('rollout-undo', ['rollback', 'iceberg-catalog', '--undo', '--env', ENV]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toMatch(/ArgoCD auto-sync PAUSED/);
+    const d = await deployment('iceberg-catalog');
+    expect(d.spec.template.metadata.annotations?.['lakehouse.test/state']).toBeUndefined();
+    expect(d.status.availableReplicas).toBe(d.spec.replicas);
+    expect((await application('iceberg-catalog')).spec.syncPolicy?.automated).toBeFalsy();
+    const resumed = await lakehouse(['resume', 'iceberg-catalog', '--env', ENV]);
+    expect(resumed.code, explain(resumed)).toBe(0);
   });
 
   it('cleanup removes everything bootstrap made', async () => {

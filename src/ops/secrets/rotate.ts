@@ -108,7 +108,7 @@ export async function rotateCredentials(
   // Journaled before the store changes: a kill between the two leaves a journal, never silence.
   await target.journalRotation(journal);
   const rotated = await target.rotateCredentials(set);
-  generate.done('stored (mode 0600); the old ones still work until their holders restart');
+  generate.done('stored; the old ones still work until their holders restart');
 
   /** Restarts one component with whatever the store holds now; throws with the reason. */
   const restart = async (component: Component, label: string): Promise<string> => {

@@ -13,7 +13,7 @@ import type {
   Evidence,
   PodEvidence,
 } from '../../../ops/diagnose/index.js';
-import { COMPONENTS, isComponent, isEnabled } from '../../../ops/index.js';
+import { COMPONENTS, isComponent, isEnabled, type ObservedRotation } from '../../../ops/index.js';
 import { UserError } from '../../../lib/index.js';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import { errorText, statusOf, type ClusterConnection } from '../cluster/index.js';
@@ -49,6 +49,8 @@ export interface KubernetesDiagnoseOptions {
   values: LakehouseValues;
   /** Where ArgoCD reads its Applications; default `argocd`. */
   argocdNamespace?: string;
+  /** The credential rotation that has not ended (the secrets target's journal), if any. */
+  unfinishedRotation?: () => Promise<ObservedRotation | null>;
 }
 
 /** A container whose earlier run's log says why it failed, and which run that is. */
@@ -119,6 +121,10 @@ export class KubernetesDiagnoseTarget implements DiagnoseTarget {
     await this.readNamespace(cluster);
     if (cluster.unreachable !== undefined) return evidence;
     evidence.platformRunning = true;
+    if (cluster.namespaceExists && this.opts.unfinishedRotation) {
+      const rotation = await this.opts.unfinishedRotation().catch(() => null);
+      if (rotation) evidence.rotation = rotation;
+    }
     if (!cluster.namespaceExists) {
       if (scope !== undefined && !isComponent(scope))
         throw unknownScope(component ?? scope, namespace);

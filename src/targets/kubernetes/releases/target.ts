@@ -22,6 +22,7 @@ import { parseValues, type LakehouseValues } from '../../../platform/config/inde
 import { applicationState, Applications } from '../argocd/index.js';
 import {
   errorText,
+  execTool,
   instanceSelector,
   releaseRollouts,
   type ClusterConnection,
@@ -221,6 +222,45 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
         merge,
       );
     }
+  }
+
+  /**
+   * The runbook's `kubectl rollout undo` for every workload of a component: each goes back to its
+   * previous pod template (ReplicaSet or ControllerRevision), outside helm and git. Argo CD's
+   * automated sync of the component is switched off first, or self-heal would put git's template
+   * straight back; `resume` switches it on again. Returns what kubectl said per workload.
+   */
+  async rolloutUndo(component: Component, kubectl: string): Promise<string[]> {
+    await this.pause(component);
+    const labelSelector = instanceSelector(component);
+    const ns = this.namespace;
+    const [d, s, ds] = await Promise.all([
+      this.c.apps.listNamespacedDeployment({ namespace: ns, labelSelector }),
+      this.c.apps.listNamespacedStatefulSet({ namespace: ns, labelSelector }),
+      this.c.apps.listNamespacedDaemonSet({ namespace: ns, labelSelector }),
+    ]);
+    const workloads = [
+      ...d.items.map((w) => `deployment/${w.metadata?.name ?? ''}`),
+      ...s.items.map((w) => `statefulset/${w.metadata?.name ?? ''}`),
+      ...ds.items.map((w) => `daemonset/${w.metadata?.name ?? ''}`),
+    ];
+    if (workloads.length === 0) {
+      throw new UserError(
+        `${component} has no workloads in ${ns}`,
+        '`lakehouse status` shows what runs',
+      );
+    }
+    const kubectlArgs = this.c.toolArgs.map((a) => (a === '--kube-context' ? '--context' : a));
+    const out: string[] = [];
+    for (const w of workloads) {
+      const r = await execTool(kubectl, [...kubectlArgs, 'rollout', 'undo', w, '-n', ns], {
+        timeoutMs: 60_000,
+      });
+      const said = (r.stdout || r.stderr).trim();
+      // A workload with one revision has nothing to go back to: said, not fatal for the others.
+      out.push(r.code === 0 ? said : `${w}: ${said}`);
+    }
+    return out;
   }
 
   /** Pods of the release stuck in a state waiting does not fix, with the reason. */
