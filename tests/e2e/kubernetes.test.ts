@@ -603,7 +603,28 @@ describe('the runbook on Kubernetes (kwok control plane, Argo CD out of cluster)
   });
 
   it('cleanup removes everything bootstrap made', async () => {
-    const r = await timed('cleanup', ['cleanup', '--env', ENV, '--yes']);
+    // The runbook's script, from the operator's clone: without a terminal it refuses until --yes.
+    const script = join(checkout, 'scripts', 'cleanup.sh');
+    const env = {
+      ...process.env,
+      KUBECONFIG: cluster.kubeconfig,
+      LAKEHOUSE_HOME: join(scratch, 'home'),
+    };
+    const refused = await execTool('bash', [script, ENV], {
+      cwd: checkout,
+      env,
+      timeoutMs: 300_000,
+    });
+    expect(refused.code, explain(refused)).toBe(1);
+    expect(refused.stderr).toMatch(/needs confirmation.*nothing was changed/);
+    expect((await cluster.kubectl(['get', 'ns', 'argocd'])).code).toBe(0);
+    const started = Date.now();
+    const r = await execTool('bash', [script, ENV, '--yes'], {
+      cwd: checkout,
+      env,
+      timeoutMs: 900_000,
+    });
+    timings['cleanup'] = Date.now() - started;
     expect(r.code, explain(r)).toBe(0);
     const ns = await kubectlJson<{ items: { metadata: { name: string } }[] }>([
       'get',
