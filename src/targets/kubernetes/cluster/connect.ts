@@ -125,5 +125,11 @@ export function errorText(err: unknown): string {
     }
   }
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0] ?? msg;
+  // fetch's "fetch failed" hides why: the connection error is its cause.
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const why =
+    cause && typeof cause.message === 'string'
+      ? ` (${typeof cause.code === 'string' ? `${cause.code}: ` : ''}${cause.message})`
+      : '';
+  return `${msg.split('\n')[0] ?? msg}${why}`;
 }
