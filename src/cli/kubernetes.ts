@@ -35,6 +35,21 @@ function componentArg(name: string): Component {
   return name;
 }
 
+/** Runs a change to the cluster under the environment's Lease (one lakehouse command at a time). */
+async function withLease<T>(
+  target: KubernetesReleaseTarget,
+  command: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const { acquireOperationLease } = await import('../targets/kubernetes/cluster/index.js');
+  const lease = await acquireOperationLease(target.opts.connection, target.namespace, command);
+  try {
+    return await work();
+  } finally {
+    await lease.release();
+  }
+}
+
 /** y/N on a terminal, --yes without one; refuses silently-consenting scripts. */
 export async function confirm(question: string, yes: boolean | undefined): Promise<void> {
   const { confirmationDecision, isYes } = await import('../ops/cleanup/index.js');
@@ -190,24 +205,26 @@ export function registerKubernetesCommands(program: Command): void {
     const { repoURL, targetRevision } = target.opts.envValues.argocd;
     // What git says now: the sync waits for the Application to reach this commit.
     const head = await target.checkout.remoteHead(repoURL, targetRevision);
-    for (const c of components) {
-      const app = await target.applications.get(c);
-      if (!app) {
-        throw new UserError(
-          `there is no ArgoCD Application ${c}`,
-          `\`lakehouse bootstrap ${flags.env}\` creates them; without ArgoCD use \`lakehouse deploy ${c}\``,
+    await withLease(target, 'sync', async () => {
+      for (const c of components) {
+        const app = await target.applications.get(c);
+        if (!app) {
+          throw new UserError(
+            `there is no ArgoCD Application ${c}`,
+            `\`lakehouse bootstrap ${flags.env}\` creates them; without ArgoCD use \`lakehouse deploy ${c}\``,
+          );
+        }
+        const step = progress.step(`${c}: ArgoCD sync`);
+        await target.syncAndWait(c, head, (d) => step.update(d), target.healthTimeoutMs(c));
+        await target.waitHealthy(c, target.healthTimeoutMs(c), (d) => step.update(d));
+        const after = await target.applications.get(c);
+        const sha = after?.status?.sync?.revision ?? '';
+        const recorded = await recordSync(target, c, sha);
+        step.done(
+          `Synced, Healthy at ${sha.slice(0, 12) || '?'}${recorded ? `; recorded as revision ${recorded}` : ''}`,
         );
       }
-      const step = progress.step(`${c}: ArgoCD sync`);
-      await target.syncAndWait(c, head, (d) => step.update(d), target.healthTimeoutMs(c));
-      await target.waitHealthy(c, target.healthTimeoutMs(c), (d) => step.update(d));
-      const after = await target.applications.get(c);
-      const sha = after?.status?.sync?.revision ?? '';
-      const recorded = await recordSync(target, c, sha);
-      step.done(
-        `Synced, Healthy at ${sha.slice(0, 12) || '?'}${recorded ? `; recorded as revision ${recorded}` : ''}`,
-      );
-    }
+    });
   });
 }
 
@@ -215,18 +232,20 @@ export function registerKubernetesCommands(program: Command): void {
 export async function gitRollback(flags: EnvFlags, commit: string): Promise<void> {
   const target = await requireKubernetes(flags, 'rollback --git');
   const progress = createProgress(process.stderr);
-  const revert = progress.step(`git revert ${commit}`);
-  const sha = await target.checkout.revertAndPush(commit);
-  revert.done(`pushed ${sha.slice(0, 12)}`);
-  for (const c of target.components()) {
-    if (!(await target.applications.get(c))) continue;
-    const step = progress.step(`${c}: ArgoCD sync to ${sha.slice(0, 12)}`);
-    await target.syncAndWait(c, sha, (d) => step.update(d), target.healthTimeoutMs(c));
-    step.done('Synced, Healthy');
-  }
-  process.stdout.write(
-    `✔ reverted ${commit.slice(0, 12)} in git (${sha.slice(0, 12)}); ArgoCD synced every Application\n`,
-  );
+  await withLease(target, 'rollback --git', async () => {
+    const revert = progress.step(`git revert ${commit}`);
+    const sha = await target.checkout.revertAndPush(commit);
+    revert.done(`pushed ${sha.slice(0, 12)}`);
+    for (const c of target.components()) {
+      if (!(await target.applications.get(c))) continue;
+      const step = progress.step(`${c}: ArgoCD sync to ${sha.slice(0, 12)}`);
+      await target.syncAndWait(c, sha, (d) => step.update(d), target.healthTimeoutMs(c));
+      step.done('Synced, Healthy');
+    }
+    process.stdout.write(
+      `✔ reverted ${commit.slice(0, 12)} in git (${sha.slice(0, 12)}); ArgoCD synced every Application\n`,
+    );
+  });
 }
 
 /** `lakehouse status` on Kubernetes: pods, helm revision, ArgoCD sync/health, paused. */
@@ -416,12 +435,14 @@ export async function rolloutUndo(flags: EnvFlags, component: Component): Promis
   const { ensureClientTools } = await import('../targets/kubernetes/tools/index.js');
   const { kubectl } = await ensureClientTools();
   const progress = createProgress(process.stderr);
-  const step = progress.step(`${component}: kubectl rollout undo`);
-  const said = await target.rolloutUndo(component, kubectl);
-  step.done(said.join('; '));
-  const wait = progress.step(`${component}: rolled out`);
-  await target.waitHealthy(component, target.healthTimeoutMs(component), (d) => wait.update(d));
-  wait.done('healthy');
+  await withLease(target, 'rollback --undo', async () => {
+    const step = progress.step(`${component}: kubectl rollout undo`);
+    const said = await target.rolloutUndo(component, kubectl);
+    step.done(said.join('; '));
+    const wait = progress.step(`${component}: rolled out`);
+    await target.waitHealthy(component, target.healthTimeoutMs(component), (d) => wait.update(d));
+    wait.done('healthy');
+  });
   process.stdout.write(
     `✔ ${component}: every workload is back on its previous pod template (outside helm and git)\n` +
       `⏸ ${component}: ArgoCD auto-sync PAUSED so it does not put git's template back — fix git, then \`lakehouse resume ${component} --env ${flags.env}\`\n`,

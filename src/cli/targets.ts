@@ -78,7 +78,10 @@ export async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs a mutation: locally under the platform lock (and only while it runs); on Kubernetes as is. */
+/**
+ * Runs a mutation under the environment's lock: locally the platform lock (and only while the
+ * platform runs), on Kubernetes the Lease `lakehouse-operation` in the platform's namespace.
+ */
 export async function mutate<T>(
   t: AnyReleaseTarget,
   command: string,
@@ -88,5 +91,11 @@ export async function mutate<T>(
     const { withPlatformLock } = await import('./releases.js');
     return withPlatformLock(command, () => work(t.target));
   }
-  return asUserErrors(() => work(t.target));
+  const { acquireOperationLease } = await import('../targets/kubernetes/cluster/index.js');
+  const lease = await acquireOperationLease(t.target.opts.connection, t.target.namespace, command);
+  try {
+    return await asUserErrors(() => work(t.target));
+  } finally {
+    await lease.release();
+  }
 }

@@ -15,3 +15,4 @@ export {
 } from './rollout.js';
 export { instanceSelector, releaseRollouts } from './workloads.js';
 export { Helm, HelmError, type HelmRevision } from './helm.js';
+export { acquireOperationLease, leaseHeld, OPERATION_LEASE, type HeldLease } from './lease.js';
