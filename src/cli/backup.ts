@@ -203,7 +203,7 @@ export function registerBackupCommands(program: Command): void {
   program
     .command('cleanup')
     .description(
-      'Remove the platform and its data (stop it, delete the state directory) after confirmation',
+      'Remove the platform and its data (stop it, delete the state directory) after confirmation; --env <k8s env>: what bootstrap made in the cluster',
     )
     .option('-y, --yes', 'do not ask (needed without a terminal)')
     .option('--cache', 'also delete downloads and builds (~/.cache/lakehouse)')

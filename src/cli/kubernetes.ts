@@ -76,7 +76,7 @@ export function registerKubernetesCommands(program: Command): void {
   program
     .command('bootstrap <env>')
     .description(
-      'Deploy an environment to Kubernetes the runbook’s way: prerequisites, infrastructure, ArgoCD, Applications synced, platform verified (a local env runs `lakehouse up`)',
+      'Deploy an environment to Kubernetes the runbook’s way: prerequisites, infrastructure, ArgoCD, Applications synced, platform verified (a local env comes up with `lakehouse up`)',
     )
     .option('--check-only', 'check the prerequisites and stop')
     .option('--existing-cluster', 'the cluster KUBECONFIG points at exists: skip infra/')

@@ -100,7 +100,9 @@ export function registerPlatformCommands(program: Command): void {
   withEnvOptions(
     program
       .command('status')
-      .description('Each process: state, version, pid, ports, health, uptime, restarts'),
+      .description(
+        'Each process: state, version, pid, ports, health, uptime, restarts (on Kubernetes: each component’s pods, helm revision, ArgoCD sync and health)',
+      ),
   )
     .addOption(outputOption(['table', 'json'], 'table'))
     .action(async (flags: EnvFlags & { output: string }) => {
@@ -177,7 +179,7 @@ export function registerPlatformCommands(program: Command): void {
     program
       .command('logs <process>')
       .description(
-        'Show a process log: minio, iceberg-catalog (catalog), trino-coordinator (trino), trino-worker-N, prometheus, alertmanager, node-exporter, statsd-exporter, airflow-*, supervisor',
+        'Show a process log: minio, iceberg-catalog (catalog), trino-coordinator (trino), trino-worker-N, prometheus, alertmanager, node-exporter, statsd-exporter, airflow-*, supervisor (on Kubernetes: a component’s pods, or one pod)',
       ),
   )
     .option('--tail <lines>', 'lines from the end', positiveInt, 100)
