@@ -41,13 +41,8 @@ async function withLease<T>(
   command: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  const { acquireOperationLease } = await import('../targets/kubernetes/cluster/index.js');
-  const lease = await acquireOperationLease(target.opts.connection, target.namespace, command);
-  try {
-    return await work();
-  } finally {
-    await lease.release();
-  }
+  const { withOperationLease } = await import('../targets/kubernetes/cluster/index.js');
+  return withOperationLease(target.opts.connection, target.namespace, command, work);
 }
 
 /** y/N on a terminal, --yes without one; refuses silently-consenting scripts. */

@@ -91,11 +91,8 @@ export async function mutate<T>(
     const { withPlatformLock } = await import('./releases.js');
     return withPlatformLock(command, () => work(t.target));
   }
-  const { acquireOperationLease } = await import('../targets/kubernetes/cluster/index.js');
-  const lease = await acquireOperationLease(t.target.opts.connection, t.target.namespace, command);
-  try {
-    return await asUserErrors(() => work(t.target));
-  } finally {
-    await lease.release();
-  }
+  const { withOperationLease } = await import('../targets/kubernetes/cluster/index.js');
+  return withOperationLease(t.target.opts.connection, t.target.namespace, command, () =>
+    asUserErrors(() => work(t.target)),
+  );
 }

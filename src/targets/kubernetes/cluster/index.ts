@@ -15,4 +15,10 @@ export {
 } from './rollout.js';
 export { instanceSelector, releaseRollouts } from './workloads.js';
 export { Helm, HelmError, type HelmRevision } from './helm.js';
-export { acquireOperationLease, leaseHeld, OPERATION_LEASE, type HeldLease } from './lease.js';
+export {
+  acquireOperationLease,
+  leaseHeld,
+  withOperationLease,
+  OPERATION_LEASE,
+  type HeldLease,
+} from './lease.js';

@@ -118,3 +118,18 @@ export async function acquireOperationLease(
     },
   };
 }
+
+/** Runs `work` holding the environment's operation Lease, released however it ends. */
+export async function withOperationLease<T>(
+  c: ClusterConnection,
+  namespace: string,
+  command: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const lease = await acquireOperationLease(c, namespace, command);
+  try {
+    return await work();
+  } finally {
+    await lease.release();
+  }
+}

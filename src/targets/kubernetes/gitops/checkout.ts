@@ -2,6 +2,25 @@ import { UserError } from '../../../lib/index.js';
 import { execTool } from '../cluster/index.js';
 
 /**
+ * Refuses what cannot name a commit before it reaches git: an argument starting with "-" would be
+ * read as an option, and whitespace or control characters are never part of a revision. Pure.
+ */
+export function checkCommitish(commit: string): void {
+  if (
+    commit === '' ||
+    commit.length > 256 ||
+    commit.startsWith('-') ||
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    /[\s\x00-\x1f\x7f]/.test(commit)
+  ) {
+    throw new UserError(
+      `"${commit.slice(0, 80)}" is not a commit`,
+      'give a commit hash (or a ref) that `git log` shows, e.g. `lakehouse rollback --git 1a2b3c4 --env dev`',
+    );
+  }
+}
+
+/**
  * The operator's git checkout of this repository: where `env/<env>/helm-values.yaml` is
  * committed and pushed so Argo CD deploys it. Every write is a commit pushed to the branch Argo
  * CD follows; nothing is force-pushed.
@@ -77,7 +96,21 @@ export class Checkout {
 
   /** `git revert` of one commit, pushed: the runbook's Git rollback. Returns the revert commit. */
   async revertAndPush(commit: string): Promise<string> {
-    await this.git(['revert', '--no-edit', commit]);
+    checkCommitish(commit);
+    const r = await execTool(
+      'git',
+      ['-C', this.dir, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`],
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    if (r.code !== 0) {
+      throw new UserError(
+        `"${commit}" is not a commit of ${this.dir}`,
+        '`git log --oneline` lists them; `git fetch` first if it was pushed from elsewhere',
+      );
+    }
+    await this.git(['revert', '--no-edit', r.stdout.trim()]);
     await this.git(['push', '--quiet']);
     return this.head();
   }

@@ -1,1 +1,1 @@
-export { Checkout } from './checkout.js';
+export { Checkout, checkCommitish } from './checkout.js';
