@@ -113,6 +113,55 @@ export function registerCatalogCommands(program: Command): void {
       const { serveCatalog } = await import('./catalog-serve.js');
       await serveCatalog(flags);
     });
+  registerSnapshotCommands(catalog);
+}
+
+function parseByteCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('a size in bytes (a non-negative integer)');
+  }
+  return n;
+}
+
+function parseSha256(value: string): string {
+  if (!/^[0-9a-f]{64}$/i.test(value)) throw new InvalidArgumentError('64 hexadecimal digits');
+  return value.toLowerCase();
+}
+
+/** `catalog snapshot` / `catalog load`: what a backup runs where the catalog's database is. */
+function registerSnapshotCommands(catalog: Command): void {
+  const dbHelp = `sqlite:<path> or postgres://…; default $LAKEHOUSE_CATALOG_DB (set in the catalog's pod), else the local state directory's`;
+  catalog
+    .command('snapshot')
+    .description(
+      'Write a consistent snapshot of the catalog database (a SQLite catalog file) while the catalog runs',
+    )
+    .option('--db <url>', dbHelp)
+    .requiredOption(
+      '--to <file>',
+      'where to write it; - streams it to stdout (size and SHA-256 on stderr)',
+    )
+    .action(async (flags: { db?: string; to: string }) => {
+      const { catalogSnapshot } = await import('./catalog-snapshot.js');
+      await catalogSnapshot(flags);
+    });
+  catalog
+    .command('load')
+    .description(
+      "Replace the catalog database's rows with a snapshot's, in one transaction, while the catalog may run",
+    )
+    .option('--db <url>', dbHelp)
+    .requiredOption(
+      '--from <file>',
+      'the snapshot; - reads it from stdin (needs --bytes and --sha256)',
+    )
+    .option('--bytes <n>', 'size of the snapshot sent on stdin', parseByteCount)
+    .option('--sha256 <hex>', 'SHA-256 of the snapshot sent on stdin', parseSha256)
+    .action(async (flags: { db?: string; from: string; bytes?: number; sha256?: string }) => {
+      const { catalogLoad } = await import('./catalog-snapshot.js');
+      await catalogLoad(flags);
+    });
 }
 
 export function defaultCatalogDb(): string {

@@ -12,9 +12,18 @@ export { redactUrl } from './sql/common.js';
 export {
   exportPostgresCatalog,
   importPostgresCatalog,
+  importSqliteCatalog,
   postgresCatalogHasData,
   type CatalogRowCounts,
-} from './postgres-copy.js';
+} from './catalog-copy.js';
+export {
+  catalogDatabaseOf,
+  loadCatalogDatabase,
+  restoreSqlite,
+  snapshotCatalogDatabase,
+  snapshotSqlite,
+  type CatalogDatabase,
+} from './snapshot.js';
 
 const URL_HELP =
   'expected sqlite:<path>, sqlite::memory:, or postgres://user[:password]@host[:port]/database';

@@ -127,12 +127,12 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
     const workflowsStep = progress.step("Snapshot Airflow's database");
     await mkdir(join(dir, BACKUP_PATHS.workflows), { recursive: true });
     const workflows = await target.snapshotWorkflows(join(dir, WORKFLOWS_SQLITE));
-    if (workflows) {
+    if (workflows === true) {
       await hashed(WORKFLOWS_SQLITE);
       workflowsStep.done(`sqlite, ${formatSize(files.at(-1)?.size ?? 0)}`);
     } else {
       await rm(join(dir, BACKUP_PATHS.workflows), { recursive: true, force: true });
-      workflowsStep.info('none: Airflow has not run on this platform');
+      workflowsStep.info(`none: ${workflows}`);
     }
 
     const objectsStep = progress.step(`Copy every object of bucket ${identity.bucket}`);
@@ -195,7 +195,7 @@ export async function runBackup(target: BackupTarget, opts: BackupOptions): Prom
         versions: identity.versions,
         contents: {
           catalog: { path: CATALOG_SQLITE, format: catalog.format },
-          ...(workflows
+          ...(workflows === true
             ? { workflows: { path: WORKFLOWS_SQLITE, format: 'sqlite' as const } }
             : {}),
           objects: {

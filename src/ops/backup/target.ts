@@ -2,8 +2,9 @@ import type { Progress } from '../../lib/index.js';
 
 /**
  * What backup and restore need from a platform, whatever runs it: the local target implements
- * it over processes and files (src/targets/local/backup/), Kubernetes later over pods and
- * volumes. The workflows in this folder talk only to this interface.
+ * it over processes and files (src/targets/local/backup/), the Kubernetes target over the API,
+ * `kubectl exec` and port-forwards (src/targets/kubernetes/backup/). The workflows in this folder
+ * talk only to this interface.
  */
 
 /** Where a backup comes from, or what a restore goes into. */
@@ -48,7 +49,11 @@ export interface TableCheck {
 
 export interface BackupTarget {
   identity(): Promise<PlatformIdentity>;
-  /** Names of the platform's processes/pods that run now (empty when it is stopped). */
+  /**
+   * What runs now and stands in the way of a restore (empty when it is stopped). A target that
+   * restores into a running platform in place (Kubernetes) returns none, and throws when there
+   * is nothing to restore into.
+   */
   running(): Promise<string[]>;
   /** Whether object storage answers; a backup reads every object through it. */
   storageReachable(): Promise<boolean>;
@@ -58,9 +63,9 @@ export interface BackupTarget {
   snapshotCatalog(toFile: string): Promise<{ format: 'sqlite' }>;
   /**
    * A consistent snapshot of the workflow scheduler's database (Airflow's runs, connections,
-   * variables) written to `toFile`; false when the platform has none (Airflow never ran).
+   * variables) written to `toFile`: `true`, or why none was taken (e.g. Airflow never ran).
    */
-  snapshotWorkflows(toFile: string): Promise<boolean>;
+  snapshotWorkflows(toFile: string): Promise<true | string>;
   /**
    * The tables of a catalog snapshot (written by snapshotCatalog) and the files each needs, so
    * the backup can prove it holds them. Reads the snapshot without changing it.

@@ -25,12 +25,12 @@ import {
   scanFiles,
 } from '../../../src/ops/backup/index.js';
 import { openCatalogStore } from '../../../src/catalog/store/index.js';
-import { tablesInSnapshot } from '../../../src/targets/local/backup/catalog-refs.js';
+import { tablesInSnapshot } from '../../../src/platform/backup/index.js';
 import {
   restoreSqlite,
   snapshotSqlite,
   catalogDatabaseOf,
-} from '../../../src/targets/local/backup/catalog-db.js';
+} from '../../../src/catalog/store/index.js';
 
 let dir: string;
 

@@ -10,11 +10,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../../../src/ops/backup/index.js';
-import {
-  exportBucket,
-  importBucket,
-  objectExists,
-} from '../../../src/targets/local/backup/objects.js';
+import { exportBucket, importBucket, objectExists } from '../../../src/platform/backup/index.js';
 import { startMinio, type MinioServer } from '../../support/minio.js';
 
 let minio: MinioServer;

@@ -71,7 +71,7 @@ function recordingTarget(state: { running?: string[]; existing?: string[]; bucke
     running: async () => state.running ?? [],
     storageReachable: async () => true,
     snapshotCatalog: async () => ({ format: 'sqlite' }),
-    snapshotWorkflows: async () => false,
+    snapshotWorkflows: async () => 'Airflow has not run on this platform',
     tablesInSnapshot: async () => [],
     measureObjects: async () => ({ count: 0, bytes: 0 }),
     exportObjects: async () => [],

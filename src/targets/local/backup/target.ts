@@ -17,7 +17,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { UserError, type Progress } from '../../../lib/index.js';
 import type { LakehouseValues } from '../../../platform/config/index.js';
-import { repoRoot } from '../../../platform/paths.js';
+import { lakehouseVersion } from '../../../platform/paths.js';
 import type {
   BackupTarget,
   ObjectCopy,
@@ -35,17 +35,25 @@ import {
   SupervisorUnavailableError,
   supervisorPaths,
 } from '../supervisor/index.js';
-import { loadAllTables } from './catalog-api.js';
-import { tablesInSnapshot } from './catalog-refs.js';
-import { catalogDatabaseOf, restoreSqlite, snapshotSqlite } from './catalog-db.js';
+
 import {
-  exportPostgresCatalog,
+  catalogDatabaseOf,
   importPostgresCatalog,
   postgresCatalogHasData,
   redactUrl,
+  restoreSqlite,
+  snapshotCatalogDatabase,
+  snapshotSqlite,
 } from '../../../catalog/store/index.js';
-import { exportBucket, importBucket, listObjects, objectExists } from './objects.js';
-import { localMinioClient } from '../platform/minio-client.js';
+import {
+  exportBucket,
+  importBucket,
+  listObjects,
+  loadAllTables,
+  objectExists,
+  tablesInSnapshot,
+} from '../../../platform/backup/index.js';
+import { localMinioClient } from '../../../platform/minio/index.js';
 
 export interface LocalBackupTargetOptions {
   stateDir: string;
@@ -74,13 +82,6 @@ async function countWithRetry(baseUrl: string, sql: string): Promise<number> {
   const client = new TrinoClient({ baseUrl, source: 'lakehouse-restore' });
   const result = await queryWhileWorkersSettle(client, sql);
   return Number(result.rows[0]?.[0]);
-}
-
-async function packageVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
-    version?: string;
-  };
-  return pkg.version ?? 'unknown';
 }
 
 /**
@@ -131,7 +132,7 @@ export class LocalBackupTarget implements BackupTarget {
       warehouse: v.icebergCatalog.warehouse,
       catalogDatabase: v.icebergCatalog.database.startsWith('postgres') ? 'postgres' : 'sqlite',
       versions: {
-        lakehouse: await packageVersion(),
+        lakehouse: await lakehouseVersion(),
         minio: v.minio.version,
         trino: v.trino.version,
         airflow: v.airflow.version,
@@ -162,16 +163,14 @@ export class LocalBackupTarget implements BackupTarget {
   }
 
   async snapshotCatalog(toFile: string): Promise<{ format: 'sqlite' }> {
-    const db = this.catalogDb();
     // PostgreSQL's rows are copied into a SQLite catalog database of the same schema.
-    if (db.kind === 'postgres') await exportPostgresCatalog(db.url, toFile);
-    else await snapshotSqlite(db.path, toFile);
+    await snapshotCatalogDatabase(catalogDatabaseUrl(this.values, this.layout), toFile);
     return { format: 'sqlite' };
   }
 
-  async snapshotWorkflows(toFile: string): Promise<boolean> {
+  async snapshotWorkflows(toFile: string): Promise<true | string> {
     const db = airflowPaths(this.opts.stateDir).database;
-    if (!(await exists(db))) return false;
+    if (!(await exists(db))) return 'Airflow has not run on this platform';
     await snapshotSqlite(db, toFile);
     return true;
   }

@@ -11,7 +11,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import type { FailedQuery, Probes } from '../../../ops/diagnose/index.js';
 import { TrinoClient } from '../trino/index.js';
-import { localMinioClient } from '../platform/minio-client.js';
+import { localMinioClient } from '../../../platform/minio/index.js';
 import type { PlatformSecrets } from '../secrets.js';
 
 /** Trino's query list marks our own probes with this source, so they are not counted. */

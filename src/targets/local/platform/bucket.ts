@@ -1,6 +1,6 @@
 import { CreateBucketCommand, HeadBucketCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import type { PlatformSecrets } from '../secrets.js';
-import { localMinioClient } from './minio-client.js';
+import { localMinioClient } from '../../../platform/minio/index.js';
 
 /** Creates the warehouse bucket if it is missing; returns false when it already existed. */
 export async function ensureBucket(

@@ -7,7 +7,7 @@ import { ListObjectsV2Command, S3ServiceException } from '@aws-sdk/client-s3';
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import type { CredentialSet, RotatedCredentials, Verification } from '../../../ops/index.js';
 import { AIRFLOW_ADMIN_USER } from '../airflow/index.js';
-import { localMinioClient } from '../platform/minio-client.js';
+import { localMinioClient } from '../../../platform/minio/index.js';
 import { AirflowApiError, AirflowClient } from '../airflow/client.js';
 import {
   ensureSecrets,

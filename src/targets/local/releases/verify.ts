@@ -11,7 +11,7 @@ import {
 import type { LakehouseValues } from '../../../platform/config/index.js';
 import type { Component, Verification } from '../../../ops/index.js';
 import type { PlatformSecrets } from '../secrets.js';
-import { localMinioClient } from '../platform/minio-client.js';
+import { localMinioClient } from '../../../platform/minio/index.js';
 import { queryWhileWorkersSettle, TrinoClient, type TrinoInfo } from '../trino/index.js';
 
 const TIMEOUT_MS = 15_000;

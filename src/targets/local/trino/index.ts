@@ -27,7 +27,7 @@ export {
   type TrinoColumn,
   type TrinoInfo,
   type TrinoResult,
-} from './client.js';
+} from '../../../platform/trino/index.js';
 export { trinoCliCommand, type TrinoCliOptions } from './cli.js';
 export {
   renderCsv,

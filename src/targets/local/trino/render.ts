@@ -1,5 +1,5 @@
 import { stringifyJson } from '../../../lib/index.js';
-import type { TrinoColumn, TrinoResult } from './client.js';
+import type { TrinoColumn, TrinoResult } from '../../../platform/trino/index.js';
 
 /**
  * Output of `lakehouse sql`: an aligned table for people, JSON and CSV for scripts. Pure

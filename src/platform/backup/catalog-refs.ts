@@ -1,8 +1,8 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openCatalogStore, type CatalogStore } from '../../../catalog/store/index.js';
-import type { TableCheck } from '../../../ops/backup/index.js';
+import { openCatalogStore, type CatalogStore } from '../../catalog/store/index.js';
+import type { TableCheck } from '../../ops/backup/index.js';
 
 /** The catalog process is started with one bare `--warehouse` location, which it names so. */
 const WAREHOUSE = 'default';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseJson } from '../../../lib/index.js';
+import { parseJson } from '../../lib/index.js';
 
 /**
  * A small client for Trino's REST protocol: POST the statement to `/v1/statement`, then GET each

@@ -13,8 +13,8 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type { ObjectCopy, OnTransfer } from '../../../ops/backup/index.js';
-import { objectPath } from '../../../ops/backup/index.js';
+import type { ObjectCopy, OnTransfer } from '../../ops/backup/index.js';
+import { objectPath } from '../../ops/backup/index.js';
 
 /** Objects copied at once: enough to hide per-request latency, few enough for two cores. */
 const CONCURRENCY = 4;

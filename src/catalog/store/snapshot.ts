@@ -1,7 +1,13 @@
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { UserError } from '../../../lib/index.js';
+import { UserError } from '../../lib/index.js';
+import {
+  exportPostgresCatalog,
+  importPostgresCatalog,
+  importSqliteCatalog,
+  type CatalogRowCounts,
+} from './catalog-copy.js';
 
 /** Where the catalog database lives: a SQLite file, or a PostgreSQL database by URL. */
 export type CatalogDatabase = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -62,4 +68,47 @@ export async function restoreSqlite(
   }
   for (const suffix of ['-wal', '-shm']) await rm(`${tmp}${suffix}`, { force: true });
   await rename(tmp, dbPath);
+}
+
+/**
+ * A consistent snapshot of the catalog database at `url` as a SQLite catalog file `toFile`, taken
+ * while the catalog runs: SQLite's online backup, or PostgreSQL's rows read in one transaction.
+ */
+export async function snapshotCatalogDatabase(url: string, toFile: string): Promise<void> {
+  const db = catalogDatabaseOf(url);
+  if (db.kind === 'postgres') await exportPostgresCatalog(db.url, toFile);
+  else await snapshotSqlite(db.path, toFile);
+}
+
+/**
+ * Replaces the rows of the catalog database at `url` with those of a snapshot, in one
+ * transaction, while the catalog may run. The snapshot is checked to be a whole SQLite
+ * database first; a failure leaves the database as it was.
+ */
+export async function loadCatalogDatabase(
+  fromFile: string,
+  url: string,
+): Promise<CatalogRowCounts> {
+  const check = new Database(fromFile, { readonly: true, fileMustExist: true });
+  try {
+    const ok = check.pragma('integrity_check', { simple: true });
+    if (ok !== 'ok') {
+      throw new UserError(
+        `the catalog snapshot ${fromFile} fails integrity_check: ${String(ok)}`,
+        'load a snapshot written by `lakehouse catalog snapshot` or `lakehouse backup`',
+      );
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(
+      `${fromFile} is not a SQLite catalog snapshot: ${(err as Error).message}`,
+      'load a snapshot written by `lakehouse catalog snapshot` or `lakehouse backup`',
+    );
+  } finally {
+    check.close();
+  }
+  const db = catalogDatabaseOf(url);
+  return db.kind === 'postgres'
+    ? importPostgresCatalog(fromFile, db.url)
+    : importSqliteCatalog(fromFile, db.path);
 }

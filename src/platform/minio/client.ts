@@ -1,14 +1,20 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { PlatformSecrets } from '../secrets.js';
+
+/** MinIO's root credentials, as the platform generates them. */
+export interface MinioRootKey {
+  rootUser: string;
+  rootPassword: string;
+}
 
 /**
- * An S3 client for the local MinIO: its API on loopback, path-style addressing (MinIO serves no
+ * An S3 client for a MinIO reached on loopback (the local target's, or a cluster's through a
+ * port-forward), path-style addressing (MinIO serves no
  * virtual-host buckets here), signed with a root key. `maxAttempts: 1` for probes and checks whose
  * answer must not be hidden by the SDK's retries; bulk copies want a few.
  */
 export function localMinioClient(
   port: number,
-  key: PlatformSecrets['minio'],
+  key: MinioRootKey,
   options: { maxAttempts?: number } = {},
 ): S3Client {
   return new S3Client({

@@ -1,8 +1,8 @@
 /**
- * A PostgreSQL catalog database copied to and from a SQLite file of the same schema: how a
- * backup holds a PostgreSQL catalog. The copy is logical (rows, not pages), so it does not
- * depend on pg_dump being installed in the server's version, and a backup of either kind
- * restores into either kind.
+ * A catalog database copied to and from a SQLite file of the same schema: how a backup holds a
+ * catalog. The copy is logical (rows, not pages), so it does not depend on pg_dump being
+ * installed in the server's version, a backup of either kind restores into either kind, and it
+ * loads into a database a running catalog holds open (one transaction, under its locks).
  */
 import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
@@ -223,6 +223,56 @@ export async function importPostgresCatalog(
   } finally {
     source.close();
     await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces every row of the SQLite catalog database `dbPath` with the rows of the SQLite catalog
+ * database `fromFile`, in one transaction, while a catalog server may hold `dbPath` open (its
+ * writers wait on SQLite's lock; readers see the old rows until the commit). Creates or migrates
+ * the schema first.
+ */
+export async function importSqliteCatalog(
+  fromFile: string,
+  dbPath: string,
+): Promise<CatalogRowCounts> {
+  await SqliteCatalogStore.open(dbPath).close();
+  const source = new Database(fromFile, { readonly: true, fileMustExist: true });
+  let fileVersion: number;
+  try {
+    fileVersion = sqliteSchemaVersion(source);
+  } finally {
+    source.close();
+  }
+  if (fileVersion > LATEST_SCHEMA_VERSION) {
+    throw new Error(
+      `${fromFile} holds a catalog of schema version ${fileVersion}, newer than this build copies (${LATEST_SCHEMA_VERSION}): upgrade lakehouse`,
+    );
+  }
+  const db = new Database(dbPath, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 30000');
+    db.prepare('ATTACH DATABASE ? AS snapshot').run(fromFile);
+    const counts = {} as CatalogRowCounts;
+    db.transaction(() => {
+      for (const table of [...TABLES].reverse()) db.exec(`DELETE FROM main.${table.name}`);
+      for (const table of TABLES) {
+        if (fileVersion < (IMPORTABLE_SINCE[table.name] ?? 0)) {
+          counts[table.name] = 0;
+          continue;
+        }
+        const cols = table.columns.join(', ');
+        counts[table.name] = db
+          .prepare(
+            `INSERT INTO main.${table.name} (${cols}) SELECT ${cols} FROM snapshot.${table.name} ORDER BY ${table.order}`,
+          )
+          .run().changes;
+      }
+    }).immediate();
+    db.exec('DETACH DATABASE snapshot');
+    return counts;
+  } finally {
+    db.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { TableCheck } from '../../../ops/backup/index.js';
+import type { TableCheck } from '../../ops/backup/index.js';
 
 /**
  * What a restore checks through the catalog's Iceberg REST API, as any client would see it: every
@@ -7,25 +7,29 @@ import type { TableCheck } from '../../../ops/backup/index.js';
 
 const enc = (ns: string[]) => encodeURIComponent(ns.join('\x1f'));
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+async function getJson<T>(url: string, token: string | undefined): Promise<T> {
+  const res = await fetch(url, {
+    signal: AbortSignal.timeout(30_000),
+    ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
 }
 
-async function listPaged<T>(url: string, field: string): Promise<T[]> {
+async function listPaged<T>(url: string, field: string, token: string | undefined): Promise<T[]> {
   const out: T[] = [];
-  let token: string | undefined;
+  let pageToken: string | undefined;
   do {
     const sep = url.includes('?') ? '&' : '?';
     const page = await getJson<Record<string, unknown>>(
-      token ? `${url}${sep}pageToken=${encodeURIComponent(token)}` : url,
+      pageToken ? `${url}${sep}pageToken=${encodeURIComponent(pageToken)}` : url,
+      token,
     );
     out.push(...((page[field] as T[] | undefined) ?? []));
     const next = page['next-page-token'];
-    token = typeof next === 'string' && next.length > 0 ? next : undefined;
-  } while (token);
+    pageToken = typeof next === 'string' && next.length > 0 ? next : undefined;
+  } while (pageToken);
   return out;
 }
 
@@ -34,15 +38,18 @@ interface LoadTableResponse {
   metadata: { snapshots?: Array<{ 'manifest-list'?: string }> };
 }
 
-/** Every table of the catalog at `baseUrl` (e.g. http://127.0.0.1:8181), loaded. */
-export async function loadAllTables(baseUrl: string): Promise<TableCheck[]> {
+/**
+ * Every table of the catalog at `baseUrl` (e.g. http://127.0.0.1:8181), loaded; `token` is the
+ * bearer token of a catalog that requires one.
+ */
+export async function loadAllTables(baseUrl: string, token?: string): Promise<TableCheck[]> {
   const namespaces: string[][] = [];
   const seen = new Set<string>();
   const visit = async (parent: string[] | undefined) => {
     const url = parent
       ? `${baseUrl}/v1/namespaces?parent=${enc(parent)}`
       : `${baseUrl}/v1/namespaces`;
-    for (const ns of await listPaged<string[]>(url, 'namespaces')) {
+    for (const ns of await listPaged<string[]>(url, 'namespaces', token)) {
       const key = ns.join('\x1f');
       if (seen.has(key)) continue;
       seen.add(key);
@@ -56,10 +63,12 @@ export async function loadAllTables(baseUrl: string): Promise<TableCheck[]> {
     const ids = await listPaged<{ namespace: string[]; name: string }>(
       `${baseUrl}/v1/namespaces/${enc(ns)}/tables`,
       'identifiers',
+      token,
     );
     for (const id of ids) {
       const loaded = await getJson<LoadTableResponse>(
         `${baseUrl}/v1/namespaces/${enc(ns)}/tables/${encodeURIComponent(id.name)}`,
+        token,
       );
       const location = loaded['metadata-location'];
       if (!location)

@@ -1,0 +1,1 @@
+export { localMinioClient, type MinioRootKey } from './client.js';

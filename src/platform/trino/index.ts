@@ -1,0 +1,14 @@
+/** Trino's REST protocol, for whatever runs it: the local target's processes or a cluster's pods. */
+export {
+  isWorkersSettling,
+  queryWhileWorkersSettle,
+  activeWorkers,
+  isReady,
+  TrinoClient,
+  TrinoHttpError,
+  TrinoQueryError,
+  type TrinoClientOptions,
+  type TrinoColumn,
+  type TrinoInfo,
+  type TrinoResult,
+} from './client.js';
