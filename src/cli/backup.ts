@@ -2,8 +2,9 @@ import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { formatSize, UserError } from '../lib/index.js';
-import { durationSeconds, loadValues } from '../platform/config/index.js';
-import { stateDir } from '../platform/paths.js';
+import type { BackupTarget } from '../ops/backup/index.js';
+import { durationSeconds, loadValues, type LakehouseValues } from '../platform/config/index.js';
+import { lakehouseVersion, stateDir } from '../platform/paths.js';
 import { type EnvFlags, outputOption, withEnvOptions } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -20,13 +21,28 @@ export function passphraseFrom(name: string | undefined, env = process.env): str
   return value;
 }
 
-async function localTarget(flags: EnvFlags) {
+/** The environment's backup target, and how to run a command that changes it under its lock. */
+async function backupTarget(flags: EnvFlags): Promise<{
+  values: LakehouseValues;
+  target: BackupTarget & { close(): void | Promise<void> };
+  exclusive: <T>(command: string, work: () => Promise<T>) => Promise<T>;
+}> {
   const values = await loadValues({ env: flags.env, files: flags.values });
-  if (values.global.target !== 'local') {
-    throw new UserError(
-      `environment "${flags.env}" targets ${values.global.target}; backup and restore work on the local target so far`,
-      'use a local environment (the default, env/local)',
-    );
+  if (values.global.target === 'kubernetes') {
+    const { kubernetesTarget } = await import('./targets.js');
+    const { ensureClientTools } = await import('../targets/kubernetes/tools/index.js');
+    const { withOperationLease } = await import('../targets/kubernetes/cluster/index.js');
+    const { KubernetesBackupTarget } = await import('../targets/kubernetes/backup/index.js');
+    const releases = await kubernetesTarget(flags, values);
+    const { kubectl } = await ensureClientTools();
+    return {
+      values,
+      target: new KubernetesBackupTarget({ releases, kubectl, version: await lakehouseVersion() }),
+      // One lakehouse command at a time in the cluster: an upgrade must not restart MinIO under
+      // a backup, nor anything run beside a restore.
+      exclusive: (command, work) =>
+        withOperationLease(releases.opts.connection, releases.namespace, command, work),
+    };
   }
   const { LocalBackupTarget } = await import('../targets/local/backup/index.js');
   return {
@@ -37,6 +53,8 @@ async function localTarget(flags: EnvFlags) {
       valuesFiles: flags.values,
       values,
     }),
+    // Locally, restore refuses a running platform and backup reads a consistent snapshot.
+    exclusive: (_command, work) => work(),
   };
 }
 
@@ -79,7 +97,7 @@ export function registerBackupCommands(program: Command): void {
       const passphrase = passphraseFrom(flags.passphraseEnv);
       const { runBackup, backupName, pruneBackups } = await import('../ops/backup/index.js');
       const { defaultBackupsDir } = await import('../targets/local/backup/index.js');
-      const { values, target } = await localTarget(flags);
+      const { values, target, exclusive } = await backupTarget(flags);
       const now = new Date();
       const root = defaultBackupsDir(stateDir());
       const dir = flags.to !== undefined ? resolve(flags.to) : join(root, backupName(now));
@@ -91,13 +109,15 @@ export function registerBackupCommands(program: Command): void {
       }
       const progress = createProgress(process.stderr, flags.output === 'json');
       try {
-        const result = await runBackup(target, {
-          dir,
-          ...(passphrase !== undefined ? { passphrase } : {}),
-          dryRun: flags.dryRun ?? false,
-          progress,
-          now,
-        });
+        const result = await exclusive('backup', () =>
+          runBackup(target, {
+            dir,
+            ...(passphrase !== undefined ? { passphrase } : {}),
+            dryRun: flags.dryRun ?? false,
+            progress,
+            now,
+          }),
+        );
         let pruned: string[] = [];
         if (!result.dryRun && flags.to === undefined) {
           pruned = await pruneBackups(root, durationSeconds(values.retention.backups), now);
@@ -136,7 +156,7 @@ export function registerBackupCommands(program: Command): void {
         out.push(`✔ Backup verified: ${v.files} files, ${formatSize(v.bytes)}, ${dir}`);
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {
-        target.close();
+        await target.close();
       }
     });
 
@@ -144,7 +164,7 @@ export function registerBackupCommands(program: Command): void {
     program
       .command('restore <backup>')
       .description(
-        'Restore a backup into a stopped or wiped platform, then start it and check every table loads',
+        'Restore a backup into a stopped or wiped platform (on Kubernetes: into the deployed one, in place), then start it and check every table loads',
       ),
   )
     .option('-y, --yes', 'replace existing platform data (not needed for a wiped or new one)')
@@ -157,16 +177,18 @@ export function registerBackupCommands(program: Command): void {
     .action(async (backup: string, flags: RestoreFlags) => {
       const passphrase = passphraseFrom(flags.passphraseEnv);
       const { runRestore } = await import('../ops/backup/index.js');
-      const { target } = await localTarget(flags);
+      const { target, exclusive } = await backupTarget(flags);
       const progress = createProgress(process.stderr, flags.output === 'json');
       try {
-        const result = await runRestore(target, {
-          dir: backup,
-          yes: flags.yes ?? false,
-          ...(passphrase !== undefined ? { passphrase } : {}),
-          dryRun: flags.dryRun ?? false,
-          progress,
-        });
+        const result = await exclusive('restore', () =>
+          runRestore(target, {
+            dir: backup,
+            yes: flags.yes ?? false,
+            ...(passphrase !== undefined ? { passphrase } : {}),
+            dryRun: flags.dryRun ?? false,
+            progress,
+          }),
+        );
         if (flags.output === 'json') {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
           return;
@@ -196,7 +218,7 @@ export function registerBackupCommands(program: Command): void {
         ];
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {
-        target.close();
+        await target.close();
       }
     });
 

@@ -26,6 +26,8 @@ export interface SpawnCatalogOptions {
   extraArgs?: string[];
   /** Extra environment for the server process. */
   env?: Record<string, string>;
+  /** Sent with the readiness probe: the bearer token of a server started with --auth-tokens. */
+  token?: string;
   /** How long to wait for `GET /v1/config` to answer 200 (default 30 s). */
   readyTimeoutMs?: number;
 }
@@ -115,7 +117,12 @@ async function spawnOnce(
   const unregister = killOnExit(child, removeTemp);
 
   try {
-    await waitUntilReady(child, async () => (await fetch(`${url}/v1/config`)).status === 200, {
+    const headers: Record<string, string> = opts.token
+      ? { authorization: `Bearer ${opts.token}` }
+      : {};
+    const ready = async (): Promise<boolean> =>
+      (await fetch(`${url}/v1/config`, { headers })).status === 200;
+    await waitUntilReady(child, ready, {
       what: `the catalog on ${url}`,
       timeoutMs: opts.readyTimeoutMs ?? 30_000,
       output,

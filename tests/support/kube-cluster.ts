@@ -69,6 +69,11 @@ export interface StartOptions {
   tools: KubernetesTools;
   /** Extra kwok Stage files (YAML) beside the ones in kwok-stages/. */
   extraStages?: string[];
+  /**
+   * kwok configuration kinds served as custom resources (e.g. `ClusterPortForward`,
+   * `ClusterExec`): a test then says where a fake pod's port-forward or exec goes.
+   */
+  enableCrds?: string[];
 }
 
 /**
@@ -132,7 +137,7 @@ export async function startTestCluster(opts: StartOptions): Promise<TestCluster>
 
   try {
     const config = join(dir, 'kwokctl.yaml');
-    await writeFile(config, await kwokctlConfig(tools, dir));
+    await writeFile(config, await kwokctlConfig(tools, dir, opts.enableCrds ?? []));
     const stages = [
       ...['node.yaml', 'pod-fast.yaml', 'pod-states.yaml'].map((f) => join(KWOK_STAGES_DIR, f)),
       ...(opts.extraStages ?? []),
@@ -202,7 +207,11 @@ export async function startTestCluster(opts: StartOptions): Promise<TestCluster>
  * kwokctl's configuration: every component from the local build, on loopback, on ports picked
  * below the ephemeral range (kwokctl's own picks can collide with outgoing connections).
  */
-async function kwokctlConfig(tools: KubernetesTools, dir: string): Promise<string> {
+async function kwokctlConfig(
+  tools: KubernetesTools,
+  dir: string,
+  enableCrds: string[],
+): Promise<string> {
   const port = async (): Promise<number> => findFreePort();
   const options = {
     runtime: 'binary',
@@ -223,6 +232,7 @@ async function kwokctlConfig(tools: KubernetesTools, dir: string): Promise<strin
     kubectlBinary: tools.kubectl,
     etcdBinary: tools.etcd,
     kwokControllerBinary: tools.kwok,
+    ...(enableCrds.length > 0 ? { enableCRDs: enableCrds } : {}),
   };
   // JSON is YAML; kwokctl reads both.
   return JSON.stringify({

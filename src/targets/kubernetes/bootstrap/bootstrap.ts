@@ -59,12 +59,7 @@ async function installArgocd(
     ...process.env,
     PATH: `${dirname(kubectl)}:${process.env.PATH ?? ''}`,
   };
-  const args = [
-    '--version',
-    version,
-    '--wait',
-    ...c.toolArgs.flatMap((a) => (a === '--kube-context' ? ['--context'] : [a])),
-  ];
+  const args = ['--version', version, '--wait', ...c.kubectlArgs];
   const r = await execTool('bash', [script, ...args], { env, timeoutMs: 900_000 });
   if (r.code !== 0) {
     throw new UserError(

@@ -155,7 +155,7 @@ export async function runKubernetesCleanup(
     const del = await execTool(
       kubectl,
       [
-        ...c.toolArgs.map((a) => (a === '--kube-context' ? '--context' : a)),
+        ...c.kubectlArgs,
         'delete',
         '--ignore-not-found',
         '--wait=false',

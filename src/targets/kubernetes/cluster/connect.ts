@@ -31,8 +31,10 @@ export interface ClusterConnection {
   /** The API server's URL. */
   server: string;
   context: string;
-  /** `--kubeconfig`/`--kube-context` arguments that select this cluster for helm and kubectl. */
+  /** `--kubeconfig`/`--kube-context` arguments that select this cluster for helm. */
   toolArgs: string[];
+  /** The same for kubectl, whose flag is `--context`. */
+  kubectlArgs: string[];
 }
 
 /**
@@ -92,6 +94,7 @@ export function connectCluster(opts: ClusterOptions = {}): ClusterConnection {
     server: cluster.server,
     context: kc.getCurrentContext(),
     toolArgs,
+    kubectlArgs: toolArgs.map((a) => (a === '--kube-context' ? '--context' : a)),
   };
 }
 

@@ -22,3 +22,11 @@ export {
   OPERATION_LEASE,
   type HeldLease,
 } from './lease.js';
+export {
+  execInPod,
+  portForward,
+  type PodExecOptions,
+  type PodExecResult,
+  type PortForward,
+  type StreamTarget,
+} from './pod-stream.js';
