@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { formatSize, UserError } from '../lib/index.js';
 import type { BackupTarget } from '../ops/backup/index.js';
 import { durationSeconds, loadValues, type LakehouseValues } from '../platform/config/index.js';
-import { lakehouseVersion, stateDir } from '../platform/paths.js';
+import { stateDir } from '../platform/paths.js';
 import { type EnvFlags, outputOption, withEnvOptions } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -37,7 +37,7 @@ async function backupTarget(flags: EnvFlags): Promise<{
     const { kubectl } = await ensureClientTools();
     return {
       values,
-      target: new KubernetesBackupTarget({ releases, kubectl, version: await lakehouseVersion() }),
+      target: new KubernetesBackupTarget({ releases, kubectl }),
       // One lakehouse command at a time in the cluster: an upgrade must not restart MinIO under
       // a backup, nor anything run beside a restore.
       exclusive: (command, work) =>

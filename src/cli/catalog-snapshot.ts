@@ -13,6 +13,7 @@ import {
   snapshotCatalogDatabase,
 } from '../catalog/store/index.js';
 import { UserError } from '../lib/index.js';
+import { hashFile } from '../ops/backup/index.js';
 import { defaultCatalogDb } from './catalog.js';
 
 /**
@@ -58,23 +59,14 @@ async function scratchDir(url: string): Promise<string> {
   return mkdtemp(join(dirname(db.path), '.lakehouse-snapshot-')).catch(fallback);
 }
 
-async function hashOf(file: string): Promise<SnapshotSummary> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { bytes, sha256: hash.digest('hex') };
-}
-
 export async function catalogSnapshot(flags: SnapshotFlags): Promise<void> {
   const url = databaseUrl(flags.db);
   const dir = await scratchDir(url);
   try {
     const file = join(dir, 'catalog.db');
     await snapshotCatalogDatabase(url, file);
-    const summary = await hashOf(file);
+    const { size, sha256 } = await hashFile(file);
+    const summary: SnapshotSummary = { bytes: size, sha256 };
     if (flags.to === '-') {
       await pipeline(createReadStream(file), process.stdout, { end: false });
       process.stderr.write(`${JSON.stringify(summary)}\n`);

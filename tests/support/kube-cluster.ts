@@ -374,3 +374,37 @@ export function persistentVolumes(prefix: string, count: number): string {
     }),
   ).join('\n---\n');
 }
+
+/**
+ * `helm install` of each chart of `platform/` into `namespace`, in the order given, with env
+ * dev's values and then `overrides` (a values file), waiting for each (kwok's pods are Ready at
+ * once).
+ */
+export async function installCharts(
+  cluster: TestCluster,
+  namespace: string,
+  charts: readonly string[],
+  overrides: string,
+): Promise<void> {
+  const repoRoot = join(import.meta.dirname, '..', '..');
+  for (const chart of charts) {
+    const r = await cluster.helm(
+      [
+        'install',
+        chart,
+        join(repoRoot, 'platform', chart),
+        '-n',
+        namespace,
+        '-f',
+        join(repoRoot, 'env', 'dev', 'helm-values.yaml'),
+        '-f',
+        overrides,
+        '--wait',
+        '--timeout',
+        '3m',
+      ],
+      { timeoutMs: 200_000 },
+    );
+    if (r.code !== 0) throw new Error(`helm install ${chart} failed:\n${r.stderr}`);
+  }
+}

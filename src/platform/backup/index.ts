@@ -3,6 +3,15 @@
  * object by object through S3, a catalog snapshot's tables and the files they need, and the
  * live catalog's tables read through its REST API.
  */
-export { exportBucket, importBucket, listObjects, objectExists } from './objects.js';
+export {
+  exportBucket,
+  importBucket,
+  listObjects,
+  measureBucket,
+  objectExists,
+  s3LocationExists,
+} from './objects.js';
+export { countTableRows } from './table-rows.js';
 export { tablesInSnapshot } from './catalog-refs.js';
 export { loadAllTables } from './catalog-api.js';
+export { platformIdentity } from './identity.js';

@@ -135,3 +135,26 @@ export async function objectExists(s3: S3Client, bucket: string, key: string): P
     throw err;
   }
 }
+
+/** Count and total size of the objects of `bucket`. */
+export async function measureBucket(
+  s3: S3Client,
+  bucket: string,
+): Promise<{ count: number; bytes: number }> {
+  let count = 0;
+  let bytes = 0;
+  for await (const o of listObjects(s3, bucket)) {
+    count += 1;
+    bytes += o.size;
+  }
+  return { count, bytes };
+}
+
+/** Whether an `s3://bucket/key` location exists; undefined for a location of another scheme. */
+export async function s3LocationExists(
+  s3: S3Client,
+  location: string,
+): Promise<boolean | undefined> {
+  const m = /^s3a?:\/\/([^/]+)\/(.+)$/.exec(location);
+  return m ? objectExists(s3, m[1] as string, m[2] as string) : undefined;
+}

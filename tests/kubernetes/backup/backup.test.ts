@@ -25,6 +25,7 @@ import { spawnCatalog, type CatalogProcess } from '../../support/catalog.js';
 import { runCli, type CliRun } from '../../support/cli.js';
 import { startMinio, type MinioServer } from '../../support/minio.js';
 import {
+  installCharts,
   persistentVolumes,
   startTestCluster,
   type TestCluster,
@@ -118,26 +119,7 @@ beforeAll(async () => {
   overrides = join(scratch, 'test-values.yaml');
   await writeFile(overrides, stringify({ global: { namespace: ns, verify: 'rollout' } }));
   values = await loadValues({ env: 'dev', files: [overrides] });
-  for (const chart of ['minio', 'iceberg-catalog']) {
-    const r = await cluster.helm(
-      [
-        'install',
-        chart,
-        join(repoRoot, 'platform', chart),
-        '-n',
-        ns,
-        '-f',
-        join(repoRoot, 'env', 'dev', 'helm-values.yaml'),
-        '-f',
-        overrides,
-        '--wait',
-        '--timeout',
-        '3m',
-      ],
-      { timeoutMs: 200_000 },
-    );
-    if (r.code !== 0) throw new Error(`helm install ${chart} failed:\n${r.stderr}`);
-  }
+  await installCharts(cluster, ns, ['minio', 'iceberg-catalog'], overrides);
 
   // The real MinIO behind svc/minio runs on the credentials the chart's Secret holds.
   minio = await startMinio({ binary: await ensureMinio() });

@@ -39,6 +39,7 @@ import {
   POD_STATE_ANNOTATION,
   startTestCluster,
   type TestCluster,
+  installCharts,
   persistentVolumes,
 } from '../../support/kube-cluster.js';
 import { OutputBuffer, killOnExit, terminate, waitUntilReady } from '../../support/process.js';
@@ -185,26 +186,7 @@ beforeAll(async () => {
   const overrides = join(scratch, 'test-values.yaml');
   await writeFile(overrides, stringify({ global: { namespace: ns, verify: 'rollout' } }));
   values = await loadValues({ env: 'dev', files: [overrides] });
-  for (const chart of CHARTS) {
-    const r = await cluster.helm(
-      [
-        'install',
-        chart,
-        join(repoRoot, 'platform', chart),
-        '-n',
-        ns,
-        '-f',
-        join(repoRoot, 'env', 'dev', 'helm-values.yaml'),
-        '-f',
-        overrides,
-        '--wait',
-        '--timeout',
-        '3m',
-      ],
-      { timeoutMs: 200_000 },
-    );
-    if (r.code !== 0) throw new Error(`helm install ${chart} failed:\n${r.stderr}`);
-  }
+  await installCharts(cluster, ns, CHARTS, overrides);
   connection = connectCluster({ kubeconfig: cluster.kubeconfig });
   releases = new KubernetesReleaseTarget({
     connection,

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { UserError, type Progress } from '../../../lib/index.js';
+import { hashFile } from '../../../ops/backup/index.js';
 import type {
   BackupTarget,
   ObjectCopy,
@@ -14,15 +13,17 @@ import type {
 } from '../../../ops/backup/index.js';
 import { isEnabled, type Component } from '../../../ops/index.js';
 import {
+  countTableRows,
   exportBucket,
   importBucket,
   listObjects,
   loadAllTables,
-  objectExists,
+  measureBucket,
+  platformIdentity,
+  s3LocationExists,
   tablesInSnapshot,
 } from '../../../platform/backup/index.js';
 import { localMinioClient } from '../../../platform/minio/index.js';
-import { queryWhileWorkersSettle, TrinoClient } from '../../../platform/trino/index.js';
 import {
   errorText,
   execInPod,
@@ -38,8 +39,6 @@ import { exportSecrets, parseSecrets, restoreSecrets } from './secrets.js';
 export interface KubernetesBackupTargetOptions {
   releases: KubernetesReleaseTarget;
   kubectl: string;
-  /** The lakehouse version recorded in the manifest. */
-  version: string;
 }
 
 /** The chart's names (platform/<component>/templates): fixed, whatever the env. */
@@ -56,16 +55,6 @@ const VALUES_FILE = 'values.yaml';
 const RELEASES_FILE = 'releases.json';
 
 const EXEC_TIMEOUT_MS = 15 * 60_000;
-
-async function sha256Of(file: string): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { bytes, sha256: hash.digest('hex') };
-}
 
 /**
  * Backup and restore on a Kubernetes cluster, through what an operator with the kubeconfig
@@ -155,22 +144,7 @@ export class KubernetesBackupTarget implements BackupTarget {
   }
 
   identity(): Promise<PlatformIdentity> {
-    const v = this.values;
-    return Promise.resolve({
-      env: this.releases.opts.env,
-      target: 'kubernetes',
-      bucket: v.minio.bucket,
-      warehouse: v.icebergCatalog.warehouse,
-      catalogDatabase: v.icebergCatalog.database.startsWith('postgres') ? 'postgres' : 'sqlite',
-      versions: {
-        lakehouse: this.opts.version,
-        minio: v.minio.version,
-        trino: v.trino.version,
-        airflow: v.airflow.version,
-        prometheus: v.observability.prometheus.version,
-        alertmanager: v.observability.alertmanager.version,
-      },
-    });
+    return platformIdentity(this.releases.opts.env, 'kubernetes', this.values);
   }
 
   /** Nothing stands in the way: restore replaces the data of the deployed platform in place. */
@@ -229,10 +203,10 @@ export class KubernetesBackupTarget implements BackupTarget {
       bytes?: number;
       sha256?: string;
     };
-    const got = await sha256Of(toFile);
-    if (sent.bytes !== got.bytes || sent.sha256 !== got.sha256) {
+    const got = await hashFile(toFile);
+    if (sent.bytes !== got.size || sent.sha256 !== got.sha256) {
       throw new Error(
-        `the catalog snapshot arrived damaged: the pod sent ${String(sent.bytes)} bytes (sha256 ${String(sent.sha256)}), ${got.bytes} arrived (sha256 ${got.sha256})`,
+        `the catalog snapshot arrived damaged: the pod sent ${String(sent.bytes)} bytes (sha256 ${String(sent.sha256)}), ${got.size} arrived (sha256 ${got.sha256})`,
       );
     }
     return { format: 'sqlite' };
@@ -249,13 +223,7 @@ export class KubernetesBackupTarget implements BackupTarget {
   }
 
   async measureObjects(): Promise<{ count: number; bytes: number }> {
-    let count = 0;
-    let bytes = 0;
-    for await (const o of listObjects(await this.s3(), this.values.minio.bucket)) {
-      count += 1;
-      bytes += o.size;
-    }
-    return { count, bytes };
+    return measureBucket(await this.s3(), this.values.minio.bucket);
   }
 
   async exportObjects(toDir: string, onProgress: OnTransfer): Promise<ObjectCopy[]> {
@@ -287,11 +255,8 @@ export class KubernetesBackupTarget implements BackupTarget {
 
   async existingData(): Promise<string[]> {
     const out: string[] = [];
-    let objects = 0;
-    for await (const _ of listObjects(await this.s3(), this.values.minio.bucket)) {
-      objects += 1;
-    }
-    if (objects > 0) out.push(`object storage data (${objects} objects)`);
+    const { count } = await measureBucket(await this.s3(), this.values.minio.bucket);
+    if (count > 0) out.push(`object storage data (${count} objects)`);
     const tables = await this.catalogTables();
     if (tables.length > 0) out.push(`catalog database (${tables.length} tables)`);
     return out;
@@ -388,7 +353,7 @@ export class KubernetesBackupTarget implements BackupTarget {
     const file = this.pendingCatalog;
     if (file !== undefined) {
       const step = progress.step("Load the catalog's rows into its database");
-      const { bytes, sha256 } = await sha256Of(file);
+      const { size, sha256 } = await hashFile(file);
       const { stdout } = await execInPod(this.streams, {
         workload: CATALOG_WORKLOAD,
         container: CATALOG_CONTAINER,
@@ -398,7 +363,7 @@ export class KubernetesBackupTarget implements BackupTarget {
           '--from',
           '-',
           '--bytes',
-          String(bytes),
+          String(size),
           '--sha256',
           sha256,
         ],
@@ -430,28 +395,15 @@ export class KubernetesBackupTarget implements BackupTarget {
   }
 
   async countRows(table: TableCheck): Promise<number | undefined> {
-    // Trino's iceberg catalog addresses one namespace level as its schema; kwok's pods (verify:
-    // rollout) serve no traffic.
-    if (
-      !this.values.trino.enabled ||
-      table.namespace.length !== 1 ||
-      this.values.global.verify === 'rollout'
-    ) {
-      return undefined;
-    }
-    const quote = (id: string): string => `"${id.replace(/"/g, '""')}"`;
-    const sql = `SELECT count(*) FROM iceberg.${quote(table.namespace[0] as string)}.${quote(table.name)}`;
-    return this.withForward('trino', this.values.trino.coordinator.port, async (baseUrl) => {
-      const client = new TrinoClient({ baseUrl, source: 'lakehouse-restore' });
-      const result = await queryWhileWorkersSettle(client, sql);
-      return Number(result.rows[0]?.[0]);
-    });
+    // kwok's pods (verify: rollout) serve no traffic.
+    if (!this.values.trino.enabled || this.values.global.verify === 'rollout') return undefined;
+    return this.withForward('trino', this.values.trino.coordinator.port, (base) =>
+      countTableRows(base, table),
+    );
   }
 
   async fileExists(location: string): Promise<boolean> {
-    const s3 = /^s3a?:\/\/([^/]+)\/(.+)$/.exec(location);
-    if (!s3) return false;
-    return objectExists(await this.s3(), s3[1] as string, s3[2] as string);
+    return (await s3LocationExists(await this.s3(), location)) ?? false;
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { UserError, type Progress } from '../../../lib/index.js';
 import type { LakehouseValues } from '../../../platform/config/index.js';
-import { lakehouseVersion } from '../../../platform/paths.js';
 import type {
   BackupTarget,
   ObjectCopy,
@@ -27,7 +26,6 @@ import type {
 } from '../../../ops/backup/index.js';
 import { walkFiles } from '../../../ops/backup/index.js';
 import { airflowPaths } from '../airflow/index.js';
-import { queryWhileWorkersSettle, TrinoClient } from '../trino/index.js';
 import { catalogDatabaseUrl, platformLayout, upLocal } from '../platform/index.js';
 import { secretsFile, type PlatformSecrets } from '../secrets.js';
 import {
@@ -46,11 +44,13 @@ import {
   snapshotSqlite,
 } from '../../../catalog/store/index.js';
 import {
+  countTableRows,
   exportBucket,
   importBucket,
-  listObjects,
   loadAllTables,
-  objectExists,
+  measureBucket,
+  platformIdentity,
+  s3LocationExists,
   tablesInSnapshot,
 } from '../../../platform/backup/index.js';
 import { localMinioClient } from '../../../platform/minio/index.js';
@@ -75,13 +75,6 @@ async function nonEmptyDir(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Runs a count query once Trino's workers have settled after the start. */
-async function countWithRetry(baseUrl: string, sql: string): Promise<number> {
-  const client = new TrinoClient({ baseUrl, source: 'lakehouse-restore' });
-  const result = await queryWhileWorkersSettle(client, sql);
-  return Number(result.rows[0]?.[0]);
 }
 
 /**
@@ -123,23 +116,8 @@ export class LocalBackupTarget implements BackupTarget {
     return catalogDatabaseOf(catalogDatabaseUrl(this.values, this.layout));
   }
 
-  async identity(): Promise<PlatformIdentity> {
-    const v = this.values;
-    return {
-      env: this.opts.env,
-      target: 'local',
-      bucket: v.minio.bucket,
-      warehouse: v.icebergCatalog.warehouse,
-      catalogDatabase: v.icebergCatalog.database.startsWith('postgres') ? 'postgres' : 'sqlite',
-      versions: {
-        lakehouse: await lakehouseVersion(),
-        minio: v.minio.version,
-        trino: v.trino.version,
-        airflow: v.airflow.version,
-        prometheus: v.observability.prometheus.version,
-        alertmanager: v.observability.alertmanager.version,
-      },
-    };
+  identity(): Promise<PlatformIdentity> {
+    return platformIdentity(this.opts.env, 'local', this.values);
   }
 
   async running(): Promise<string[]> {
@@ -180,13 +158,7 @@ export class LocalBackupTarget implements BackupTarget {
   }
 
   async measureObjects(): Promise<{ count: number; bytes: number }> {
-    let count = 0;
-    let bytes = 0;
-    for await (const o of listObjects(await this.s3(), this.values.minio.bucket)) {
-      count += 1;
-      bytes += o.size;
-    }
-    return { count, bytes };
+    return measureBucket(await this.s3(), this.values.minio.bucket);
   }
 
   async exportObjects(toDir: string, onProgress: OnTransfer): Promise<ObjectCopy[]> {
@@ -350,18 +322,13 @@ export class LocalBackupTarget implements BackupTarget {
   }
 
   async countRows(table: TableCheck): Promise<number | undefined> {
-    // Trino's iceberg catalog addresses one namespace level as its schema.
-    if (!this.values.trino.enabled || table.namespace.length !== 1) return undefined;
-    const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
-    const sql = `SELECT count(*) FROM iceberg.${quote(table.namespace[0] as string)}.${quote(table.name)}`;
-    return countWithRetry(`http://127.0.0.1:${this.values.trino.coordinator.port}`, sql);
+    if (!this.values.trino.enabled) return undefined;
+    return countTableRows(`http://127.0.0.1:${this.values.trino.coordinator.port}`, table);
   }
 
   async fileExists(location: string): Promise<boolean> {
-    const s3 = /^s3a?:\/\/([^/]+)\/(.+)$/.exec(location);
-    if (s3) return objectExists(await this.s3(), s3[1] as string, s3[2] as string);
     if (location.startsWith('file:')) return exists(fileURLToPath(location));
-    return false;
+    return (await s3LocationExists(await this.s3(), location)) ?? false;
   }
 
   close(): void {

@@ -15,19 +15,7 @@ export {
   type TrinoS3,
 } from './config.js';
 export { trinoLaunch, type TrinoLaunch, type TrinoLaunchOptions } from './launch.js';
-export {
-  isWorkersSettling,
-  queryWhileWorkersSettle,
-  activeWorkers,
-  isReady,
-  TrinoClient,
-  TrinoHttpError,
-  TrinoQueryError,
-  type TrinoClientOptions,
-  type TrinoColumn,
-  type TrinoInfo,
-  type TrinoResult,
-} from '../../../platform/trino/index.js';
+export * from '../../../platform/trino/index.js';
 export { trinoCliCommand, type TrinoCliOptions } from './cli.js';
 export {
   renderCsv,
