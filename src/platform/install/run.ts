@@ -27,6 +27,8 @@ export interface RunOptions {
    * manifests). Off by default: builds print a lot and only their tail is ever shown.
    */
   keepOutput?: boolean;
+  /** Each chunk of stdout and stderr as it arrives, for a command whose output shows live. */
+  onOutput?: (text: string) => void;
 }
 
 /** Thrown when the command itself cannot be started (usually: not on PATH). */
@@ -71,10 +73,13 @@ export function run(
     const err: Buffer[] = [];
     const collect = (chunk: Buffer, whole: Buffer[]): void => {
       if (opts.keepOutput) whole.push(chunk);
-      const parts = (partial + chunk.toString('utf8')).split('\n');
+      const text = chunk.toString('utf8');
+      opts.onOutput?.(text);
+      const parts = (partial + text).split('\n');
       partial = parts.pop() ?? '';
       lines.push(...parts);
-      if (lines.length > keep * 2) lines.splice(0, lines.length - keep);
+      // Twice the tail is kept, so blank lines at the end do not push out lines that say something.
+      if (lines.length > keep * 4) lines.splice(0, lines.length - keep * 2);
     };
     child.stdout.on('data', (c: Buffer) => collect(c, out));
     child.stderr.on('data', (c: Buffer) => collect(c, err));
@@ -89,7 +94,7 @@ export function run(
     child.once('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       if (partial) lines.push(partial);
-      const tail = lines.slice(-keep).join('\n').trimEnd();
+      const tail = lines.join('\n').trimEnd().split('\n').slice(-keep).join('\n');
       if (!opts.keepOutput) {
         resolve({ code, signal, tail });
         return;

@@ -14,6 +14,21 @@ describe('run', () => {
     expect(r).toEqual({ code: 0, signal: null, tail: '99\n100\noops' });
   });
 
+  it('blank lines at the end do not take up the tail', async () => {
+    const r = await run(
+      node,
+      ['-e', 'for (let i = 1; i <= 100; i++) console.log(i); console.log("\\n")'],
+      { tailLines: 2 },
+    );
+    expect(r.tail).toBe('99\n100');
+  });
+
+  it('passes output on as it arrives', async () => {
+    const seen: string[] = [];
+    await run(node, ['-e', 'console.log("live")'], { onOutput: (t) => seen.push(t) });
+    expect(seen.join('')).toBe('live\n');
+  });
+
   it('with keepOutput, also stdout and stderr whole and apart', async () => {
     const r = await run(node, ['-e', 'console.log("a\\nb"); console.error("e")'], {
       keepOutput: true,
