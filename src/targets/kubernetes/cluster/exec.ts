@@ -9,12 +9,12 @@ export interface ExecResult {
 export type ExecOptions = Pick<RunOptions, 'input' | 'env' | 'cwd' | 'timeoutMs'>;
 
 /**
- * The command could not start: the binary is missing or not executable. A SpawnError whose
- * message says "not found" for a missing binary instead of Node's "spawn kubectl ENOENT".
+ * The command could not start: the binary is missing or not executable. A SpawnError, so one
+ * `instanceof` catches both; its reason says "not found" rather than Node's "spawn kubectl ENOENT".
  */
 export class ToolMissingError extends SpawnError {
-  constructor(command: string, code: string | undefined, reason: string) {
-    super(command, code, code === 'ENOENT' ? 'not found' : reason);
+  constructor(command: string, reason: string, code?: string) {
+    super(command, code, reason);
     this.name = 'ToolMissingError';
   }
 }
@@ -33,7 +33,13 @@ export async function execTool(
     const r = await run(command, args, { ...opts, keepOutput: true });
     return { code: r.code, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
-    if (err instanceof SpawnError) throw new ToolMissingError(command, err.code, err.reason);
+    if (err instanceof SpawnError) {
+      throw new ToolMissingError(
+        command,
+        err.code === 'ENOENT' ? 'not found' : err.reason,
+        err.code,
+      );
+    }
     throw err;
   }
 }
