@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../lib/index.js';
-import { isComponent, type Component } from '../ops/index.js';
+import { isComponent, recordSync, type Component } from '../ops/index.js';
 import { loadValues } from '../platform/config/index.js';
 import { repoRoot } from '../platform/paths.js';
 import type { KubernetesReleaseTarget } from '../targets/kubernetes/releases/index.js';
@@ -214,9 +214,16 @@ export function registerKubernetesCommands(program: Command): void {
         await target.waitHealthy(c, target.healthTimeoutMs(c), (d) => step.update(d));
         const after = await target.applications.get(c);
         const sha = after?.status?.sync?.revision ?? '';
-        const recorded = await recordSync(target, c, sha);
+        const synced = recordSync(
+          await target.history(c),
+          c,
+          target.desired(c),
+          new Date().toISOString(),
+          `ArgoCD sync to ${sha.slice(0, 12)}`,
+        );
+        if (synced) await target.writeHistory(c, synced.history);
         step.done(
-          `Synced, Healthy at ${sha.slice(0, 12) || '?'}${recorded ? `; recorded as revision ${recorded}` : ''}`,
+          `Synced, Healthy at ${sha.slice(0, 12) || '?'}${synced ? `; recorded as revision ${synced.revision}` : ''}`,
         );
       }
     });
@@ -383,45 +390,6 @@ export async function cleanupKubernetes(
   const { kubectl } = await ensureClientTools();
   await runKubernetesCleanup(target, kubectl, createProgress(process.stderr));
   process.stdout.write(`✔ ${flags.env} removed from ${where}\n`);
-}
-
-/**
- * A sync that changed a component's settings is a release: recorded as a new revision (so
- * `history` shows it and `rollback` can return to what ran before). Returns its number, or
- * undefined when the settings were already the deployed ones.
- */
-async function recordSync(
-  target: KubernetesReleaseTarget,
-  component: Component,
-  sha: string,
-): Promise<number | undefined> {
-  const { deployedRelease, nextRevision, recordOutcome, settingsDigest } =
-    await import('../ops/index.js');
-  const history = await target.history(component);
-  const deployed = deployedRelease(history);
-  const spec = target.desired(component);
-  const digest = settingsDigest(spec.settings);
-  if (deployed && deployed.configDigest === digest && deployed.replicas === spec.replicas)
-    return undefined;
-  const now = new Date().toISOString();
-  const revision = nextRevision(history);
-  await target.writeHistory(
-    component,
-    recordOutcome(history, {
-      component,
-      revision,
-      version: spec.version,
-      configDigest: digest,
-      settings: spec.settings,
-      ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
-      action: deployed ? 'upgrade' : 'install',
-      status: 'deployed',
-      startedAt: now,
-      finishedAt: now,
-      description: `ArgoCD sync to ${sha.slice(0, 12)}`,
-    }),
-  );
-  return revision;
 }
 
 /** `rollback <component> --undo`: the runbook's `kubectl rollout undo`, kept from ArgoCD. */

@@ -6,6 +6,7 @@ import {
   versionOf,
   type Component,
   type Release,
+  type Settings,
 } from './model.js';
 
 /** A revision that cannot be a rollback target; the message says which ones can. */
@@ -149,5 +150,41 @@ export function installRelease(
     startedAt,
     finishedAt,
     description: 'install by lakehouse up',
+  };
+}
+
+/**
+ * The history after something outside lakehouse's own deploy (a GitOps sync) applied `spec`: a
+ * change of settings or replicas is a release, recorded as a new deployed revision so `history`
+ * shows it and `rollback` can return to what ran before. Undefined when the deployed revision
+ * already has them: a sync that changed nothing is not a revision.
+ */
+export function recordSync(
+  history: readonly Release[],
+  component: Component,
+  spec: { settings: Settings; version: string; replicas?: number },
+  at: string,
+  description: string,
+): { history: Release[]; revision: number } | undefined {
+  const deployed = deployedRelease(history);
+  const digest = settingsDigest(spec.settings);
+  if (deployed && deployed.configDigest === digest && deployed.replicas === spec.replicas)
+    return undefined;
+  const revision = nextRevision(history);
+  return {
+    revision,
+    history: recordOutcome(history, {
+      component,
+      revision,
+      version: spec.version,
+      configDigest: digest,
+      settings: spec.settings,
+      ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
+      action: deployed ? 'upgrade' : 'install',
+      status: 'deployed',
+      startedAt: at,
+      finishedAt: at,
+      description,
+    }),
   };
 }

@@ -25,6 +25,7 @@ export {
   nextRevision,
   recordOutcome,
   recordPending,
+  recordSync,
   rollbackTarget,
 } from './history.js';
 export { driftHint, effectiveValues, type Drift, type EffectiveValues } from './effective.js';

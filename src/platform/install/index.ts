@@ -8,7 +8,14 @@ export { InstallError } from './errors.js';
 export { discard, publish, scratchDirFor } from './fsutil.js';
 export { ensureGoBuild, type GoBuild } from './go.js';
 export { formatDuration, silent, type InstallOptions, type Progress } from './progress.js';
-export { run, runsOk, SpawnError, type RunOptions, type RunResult } from './run.js';
+export {
+  run,
+  runsOk,
+  SpawnError,
+  type CapturedRun,
+  type RunOptions,
+  type RunResult,
+} from './run.js';
 export { runStep, type StepOptions } from './step.js';
 export { ensureVenv, type VenvSpec } from './venv.js';
 export { ensurePythonEnv, pythonRequirements, type PythonEnvOptions } from './python.js';

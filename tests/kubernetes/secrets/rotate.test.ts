@@ -22,7 +22,7 @@ import { repoRoot } from '../../../src/platform/paths.js';
 import {
   connectCluster,
   Helm,
-  instanceSelector,
+  releaseWorkloads,
   type ClusterConnection,
 } from '../../../src/targets/kubernetes/cluster/index.js';
 import {
@@ -98,16 +98,10 @@ const decoded = (s: V1Secret, key: string): string =>
 
 /** `kubectl.kubernetes.io/restartedAt` of every workload of a release, by workload. */
 async function restartedAt(component: Component): Promise<Record<string, number>> {
-  const labelSelector = instanceSelector(component);
-  const [d, s, ds] = await Promise.all([
-    connection.apps.listNamespacedDeployment({ namespace: ns, labelSelector }),
-    connection.apps.listNamespacedStatefulSet({ namespace: ns, labelSelector }),
-    connection.apps.listNamespacedDaemonSet({ namespace: ns, labelSelector }),
-  ]);
   const out: Record<string, number> = {};
-  for (const w of [...d.items, ...s.items, ...ds.items]) {
-    const at = w.spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
-    out[`${w.kind ?? ''}/${w.metadata?.name ?? ''}`] = at ? Date.parse(at) : 0;
+  for (const w of await releaseWorkloads(connection, ns, component)) {
+    const at = w.object.spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    out[`${w.kind}/${w.name}`] = at ? Date.parse(at) : 0;
   }
   return out;
 }

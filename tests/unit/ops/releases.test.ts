@@ -10,6 +10,7 @@ import {
   planComponent,
   recordOutcome,
   recordPending,
+  recordSync,
   ReleaseError,
   renderPlan,
   rollbackTarget,
@@ -124,6 +125,72 @@ describe('history transitions', () => {
     expect(() => recordOutcome(h1, release({ revision: 1, status: 'deployed' }))).toThrow(
       /already recorded/,
     );
+  });
+});
+
+describe('recording a sync', () => {
+  const h1 = [release({ revision: 1, status: 'deployed', action: 'install' })];
+  const same = { settings: h1[0]!.settings, version: '476', replicas: 1 };
+  const LATER = '2026-11-24T00:00:00.000Z';
+
+  it('settings the deployed revision has already are no new revision', () => {
+    expect(recordSync(h1, 'trino', same, LATER, 'ArgoCD sync to abc')).toBeUndefined();
+  });
+
+  it('changed settings are a new deployed revision that supersedes the previous one', () => {
+    const settings = { version: '477', queryMaxMemory: '2GB' };
+    const synced = recordSync(h1, 'trino', { ...same, settings, version: '477' }, LATER, 'sync');
+    expect(synced?.revision).toBe(2);
+    expect(synced?.history.map((r) => [r.revision, r.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'deployed'],
+    ]);
+    expect(synced?.history[1]).toEqual({
+      component: 'trino',
+      revision: 2,
+      version: '477',
+      configDigest: settingsDigest(settings),
+      settings,
+      replicas: 1,
+      action: 'upgrade',
+      status: 'deployed',
+      startedAt: LATER,
+      finishedAt: LATER,
+      description: 'sync',
+    });
+  });
+
+  it('a changed worker count alone is a new revision', () => {
+    const synced = recordSync(h1, 'trino', { ...same, replicas: 3 }, LATER, 'sync');
+    expect(synced?.history[1]).toMatchObject({ revision: 2, replicas: 3, action: 'upgrade' });
+  });
+
+  it('without a deployed revision the sync is the install; no replicas for other components', () => {
+    const synced = recordSync(
+      [],
+      'minio',
+      { settings: { version: 'v' }, version: 'v' },
+      LATER,
+      's',
+    );
+    expect(synced?.revision).toBe(1);
+    expect(synced?.history).toHaveLength(1);
+    expect(synced?.history[0]).toMatchObject({ action: 'install', status: 'deployed' });
+    expect(synced?.history[0]).not.toHaveProperty('replicas');
+  });
+
+  it('compares with the deployed revision, not a failed later one, and numbers after both', () => {
+    const h2 = recordOutcome(
+      h1,
+      release({ revision: 2, status: 'failed', settings: { version: '477' } }),
+    );
+    expect(recordSync(h2, 'trino', same, LATER, 'sync')).toBeUndefined();
+    const synced = recordSync(h2, 'trino', { ...same, replicas: 2 }, LATER, 'sync');
+    expect(synced?.history.map((r) => [r.revision, r.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'failed'],
+      [3, 'deployed'],
+    ]);
   });
 });
 

@@ -13,7 +13,12 @@ export {
   statefulSetRollout,
   type WorkloadRollout,
 } from './rollout.js';
-export { instanceSelector, releaseRollouts } from './workloads.js';
+export {
+  instanceSelector,
+  releaseRollouts,
+  releaseWorkloads,
+  type ReleaseWorkload,
+} from './workloads.js';
 export { Helm, HelmError, type HelmRevision } from './helm.js';
 export {
   acquireOperationLease,

@@ -32,7 +32,7 @@ import { cacheRoot, InstallError } from '../../../platform/install/index.js';
 import { repoRoot } from '../../../platform/paths.js';
 import { versions } from '../../../platform/versions.js';
 import { ensureOpenTofu } from '../tools/index.js';
-import { runTofu, tail, type TofuRun } from './tofu-run.js';
+import { runTofu, type TofuRun } from './tofu-run.js';
 
 export interface InfraOptions {
   env: string;
@@ -245,7 +245,7 @@ async function initInfra(tofu: string, env: string, root: string, dir: string, p
 function failed(step: Step, command: string, run: TofuRun): never {
   step.fail('failed');
   throw new UserError(
-    `${command} failed (exit ${run.signal ?? run.code}):\n${tail(run)}`,
+    `${command} failed (exit ${run.signal ?? run.code}):\n${run.tail}`,
     `run \`${command}\` in the repository to see its whole output`,
   );
 }

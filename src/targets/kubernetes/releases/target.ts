@@ -25,6 +25,7 @@ import {
   execTool,
   instanceSelector,
   releaseRollouts,
+  releaseWorkloads,
   type ClusterConnection,
   type Helm,
 } from '../cluster/index.js';
@@ -186,7 +187,6 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
    * like the local target restarts its processes, so new Secrets (a rotation) are read.
    */
   async restartWorkloads(component: Component): Promise<void> {
-    const labelSelector = instanceSelector(component);
     const patch = {
       spec: {
         template: {
@@ -199,28 +199,19 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
     const { PatchStrategy, setHeaderOptions } = await import('@kubernetes/client-node');
     const merge = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
     const ns = this.namespace;
-    const [d, s, ds] = await Promise.all([
-      this.c.apps.listNamespacedDeployment({ namespace: ns, labelSelector }),
-      this.c.apps.listNamespacedStatefulSet({ namespace: ns, labelSelector }),
-      this.c.apps.listNamespacedDaemonSet({ namespace: ns, labelSelector }),
-    ]);
-    for (const w of d.items) {
-      await this.c.apps.patchNamespacedDeployment(
-        { name: w.metadata?.name ?? '', namespace: ns, body: patch },
-        merge,
-      );
-    }
-    for (const w of s.items) {
-      await this.c.apps.patchNamespacedStatefulSet(
-        { name: w.metadata?.name ?? '', namespace: ns, body: patch },
-        merge,
-      );
-    }
-    for (const w of ds.items) {
-      await this.c.apps.patchNamespacedDaemonSet(
-        { name: w.metadata?.name ?? '', namespace: ns, body: patch },
-        merge,
-      );
+    for (const w of await releaseWorkloads(this.c, ns, component)) {
+      const request = { name: w.name, namespace: ns, body: patch };
+      switch (w.kind) {
+        case 'Deployment':
+          await this.c.apps.patchNamespacedDeployment(request, merge);
+          break;
+        case 'StatefulSet':
+          await this.c.apps.patchNamespacedStatefulSet(request, merge);
+          break;
+        case 'DaemonSet':
+          await this.c.apps.patchNamespacedDaemonSet(request, merge);
+          break;
+      }
     }
   }
 
@@ -232,18 +223,10 @@ export class KubernetesReleaseTarget implements ReleaseTarget {
    */
   async rolloutUndo(component: Component, kubectl: string): Promise<string[]> {
     await this.pause(component);
-    const labelSelector = instanceSelector(component);
     const ns = this.namespace;
-    const [d, s, ds] = await Promise.all([
-      this.c.apps.listNamespacedDeployment({ namespace: ns, labelSelector }),
-      this.c.apps.listNamespacedStatefulSet({ namespace: ns, labelSelector }),
-      this.c.apps.listNamespacedDaemonSet({ namespace: ns, labelSelector }),
-    ]);
-    const workloads = [
-      ...d.items.map((w) => `deployment/${w.metadata?.name ?? ''}`),
-      ...s.items.map((w) => `statefulset/${w.metadata?.name ?? ''}`),
-      ...ds.items.map((w) => `daemonset/${w.metadata?.name ?? ''}`),
-    ];
+    const workloads = (await releaseWorkloads(this.c, ns, component)).map(
+      (w) => `${w.kind.toLowerCase()}/${w.name}`,
+    );
     if (workloads.length === 0) {
       throw new UserError(
         `${component} has no workloads in ${ns}`,
