@@ -41,9 +41,28 @@ export async function applyObjects(
   c: ClusterConnection,
   objects: KubernetesObject[],
 ): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(c.kubeConfig);
-  for (const o of objects) {
-    await api.patch(o, undefined, undefined, 'lakehouse', true, PatchStrategy.ServerSideApply);
+  // A CRD just created (ArgoCD's, by install-argocd.sh) is Established a moment before the API
+  // server's discovery lists its kinds, and the client resolves a kind through discovery (cached
+  // per client): until then, a fresh client is tried again.
+  const deadline = Date.now() + 60_000;
+  for (let i = 0; i < objects.length;) {
+    const api = KubernetesObjectApi.makeApiClient(c.kubeConfig);
+    try {
+      for (; i < objects.length; i++) {
+        await api.patch(
+          objects[i] as KubernetesObject,
+          undefined,
+          undefined,
+          'lakehouse',
+          true,
+          PatchStrategy.ServerSideApply,
+        );
+      }
+    } catch (err) {
+      if (!/Unrecognized API version and kind/.test(String(err)) || Date.now() > deadline)
+        throw err;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
   }
 }
 
