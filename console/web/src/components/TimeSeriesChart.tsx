@@ -1,0 +1,93 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatValue } from '../format.js';
+import type { PlotData } from '../series.js';
+
+/** Distinct on light and dark backgrounds; series beyond ten reuse them. */
+export const PALETTE = [
+  '#3b82f6',
+  '#f59e0b',
+  '#10b981',
+  '#ef4444',
+  '#8b5cf6',
+  '#06b6d4',
+  '#ec4899',
+  '#84cc16',
+  '#f97316',
+  '#64748b',
+];
+export const seriesColor = (i: number): string => PALETTE[i % PALETTE.length] ?? '#888';
+
+const HEIGHT = 200;
+
+/**
+ * A uPlot chart of a panel's series. The canvas is hidden from assistive technology: the panel's
+ * table of last values (drawn next to it) is the chart's text alternative.
+ */
+export function TimeSeriesChart({ data, unit }: { data: PlotData; unit: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  // A new set of series (labels) needs a new chart; new values only new data.
+  const shape = data.series.map((s) => s.label).join('\u0000');
+  const columns = (): uPlot.AlignedData => [data.x, ...data.series.map((s) => s.values)];
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const axis = { stroke: '#8a8f98', grid: { stroke: 'rgba(128,128,128,0.15)' } };
+    const opts: uPlot.Options = {
+      width: Math.max(el.clientWidth, 100),
+      height: HEIGHT,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true } },
+      series: [
+        {},
+        ...data.series.map((s, i) => ({
+          label: s.label,
+          stroke: seriesColor(i),
+          width: 1.5,
+          points: { show: false },
+          spanGaps: false,
+        })),
+      ],
+      axes: [
+        { ...axis, size: 50 },
+        {
+          ...axis,
+          size: 70,
+          values: (_u: uPlot, splits: number[]) => splits.map((v) => formatValue(v, unit)),
+        },
+      ],
+    };
+    const u = new uPlot(opts, columns(), el);
+    plot.current = u;
+    const resize = new ResizeObserver(() => {
+      const width = Math.max(el.clientWidth, 100);
+      if (width !== u.width) u.setSize({ width, height: HEIGHT });
+    });
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // Rebuilt only when the series or the unit change; data updates go through setData below.
+  }, [shape, unit]);
+
+  useEffect(() => {
+    plot.current?.setData(columns());
+  }, [data]);
+
+  const points = data.series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
+  return (
+    <div
+      class="chart"
+      ref={box}
+      aria-hidden="true"
+      data-series={data.series.length}
+      data-points={points}
+    />
+  );
+}
