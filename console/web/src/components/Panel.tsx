@@ -2,7 +2,6 @@ import type { ChartPanel, MetricsRangeResult } from '../../../../src/console/api
 import { getJson } from '../client.js';
 import { formatValue } from '../format.js';
 import { usePoll } from '../poll.js';
-import { expandVariables } from '../promql.js';
 import { toPlotData, type PlotData, type RangeSeries } from '../series.js';
 import { PartError } from './Health.js';
 import { TimeSeriesChart, seriesColor } from './TimeSeriesChart.js';
@@ -12,7 +11,6 @@ export interface TimeWindow {
   start: number;
   end: number;
   step: number;
-  range: number;
 }
 
 interface PanelAnswer {
@@ -23,7 +21,8 @@ interface PanelAnswer {
 
 async function queryRange(expr: string, w: TimeWindow, signal: AbortSignal) {
   const params = new URLSearchParams({
-    query: expandVariables(expr, w.range, w.step),
+    // Grafana's $__ variables stay in: the server replaces them with its scrape interval.
+    query: expr,
     start: String(w.start),
     end: String(w.end),
     step: String(w.step),

@@ -54,7 +54,7 @@ function windowFor(range: RangeKey): TimeWindow {
   const seconds = RANGES[range];
   const step = stepFor(seconds);
   const end = Math.floor(Date.now() / 1000);
-  return { start: end - seconds, end, step, range: seconds };
+  return { start: end - seconds, end, step };
 }
 
 export function DashboardView({ uid }: { uid?: string }) {
