@@ -91,6 +91,7 @@ export async function configurePlatform(input: {
   if (values.airflow.enabled) await writeAirflowFiles(values, layout, secrets);
   const specs = buildProcessSpecs({
     values,
+    env,
     layout,
     secrets,
     installed,
