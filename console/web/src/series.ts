@@ -31,8 +31,10 @@ export function legendName(format: string, metric: Record<string, string>): stri
   return inner ? `${name}{${inner}}` : name || '{}';
 }
 
-/** Prometheus sends sample values as strings; NaN is a gap, ±Inf stays what it is. */
+/** Prometheus sends sample values as strings ("+Inf", which Number() reads as NaN); NaN is a gap. */
 function sample(v: string): number | null {
+  if (v === '+Inf' || v === 'Inf') return Number.POSITIVE_INFINITY;
+  if (v === '-Inf') return Number.NEGATIVE_INFINITY;
   const n = Number(v);
   return Number.isNaN(n) ? null : n;
 }

@@ -30,7 +30,12 @@ export function TimeSeriesChart({ data, unit }: { data: PlotData; unit: string }
   const plot = useRef<uPlot | null>(null);
   // A new set of series (labels) needs a new chart; new values only new data.
   const shape = data.series.map((s) => s.label).join('\u0000');
-  const columns = (): uPlot.AlignedData => [data.x, ...data.series.map((s) => s.values)];
+  // ±Inf (a histogram_quantile past the last bucket) cannot be scaled: drawn as a gap, still
+  // listed in the table of last values.
+  const columns = (): uPlot.AlignedData => [
+    data.x,
+    ...data.series.map((s) => s.values.map((v) => (v !== null && Number.isFinite(v) ? v : null))),
+  ];
 
   useEffect(() => {
     const el = box.current;
