@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadValues } from '../platform/config/index.js';
 import { lakehouseVersion, repoRoot } from '../platform/paths.js';
-import { isLoopbackHost } from '../targets/local/platform/index.js';
+import { isLoopbackHost, readValuesInEffect } from '../targets/local/platform/index.js';
 import { deployedValues } from '../targets/local/releases/index.js';
 import { ensureConsoleToken } from '../targets/local/secrets.js';
 import { loadChartDashboards } from './dashboards/index.js';
@@ -41,10 +41,9 @@ export interface RunningConsole {
  * repository, the overview's readers, and the token when it binds beyond loopback.
  */
 export async function startConsole(opts: StartConsoleOptions): Promise<RunningConsole> {
-  const values = deployedValues(
-    await loadValues({ env: opts.env, files: opts.valuesFiles }),
-    opts.stateDir,
-  );
+  const values =
+    readValuesInEffect(opts.stateDir) ??
+    deployedValues(await loadValues({ env: opts.env, files: opts.valuesFiles }), opts.stateDir);
   const version = await lakehouseVersion();
   const tokenRequired = !isLoopback(opts.host);
   const token = tokenRequired ? await ensureConsoleToken(opts.stateDir) : null;

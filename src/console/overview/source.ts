@@ -1,6 +1,7 @@
 import { runDiagnose } from '../../ops/diagnose/index.js';
 import { loadValues, type LakehouseValues } from '../../platform/config/index.js';
 import { LocalDiagnoseTarget } from '../../targets/local/diagnose/index.js';
+import { readValuesInEffect } from '../../targets/local/platform/index.js';
 import { deployedValues } from '../../targets/local/releases/index.js';
 import type { ConsoleOverview } from '../api.js';
 import { assembleOverview, type DiagnoseFinding } from './assemble.js';
@@ -40,8 +41,10 @@ export function localOverviewSource(opts: LocalOverviewOptions): OverviewSource 
   let values = opts.values;
   const currentValues = async (): Promise<LakehouseValues> => {
     try {
-      const env = await loadValues({ env: opts.env, files: opts.valuesFiles });
-      values = deployedValues(env, opts.stateDir);
+      // What the last deploy configured, its -f files included; the environment's before any.
+      values =
+        readValuesInEffect(opts.stateDir) ??
+        deployedValues(await loadValues({ env: opts.env, files: opts.valuesFiles }), opts.stateDir);
     } catch {
       // A values file mid-edit must not blank the page: keep the last good values.
     }

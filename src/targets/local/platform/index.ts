@@ -22,3 +22,4 @@ export { followLog, resolveLogFile, tailLog } from './logs.js';
 export { consoleUrl, isLoopbackHost, platformEndpoints, type Endpoint } from './endpoints.js';
 export { catalogDatabaseUrl } from './specs.js';
 export { TRINO_COORDINATOR, platformLayout } from './layout.js';
+export { readValuesInEffect, valuesInEffectFile, writeValuesInEffect } from './values-in-effect.js';

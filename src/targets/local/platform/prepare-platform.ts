@@ -15,6 +15,7 @@ import {
   writeTrinoConfig,
 } from './prepare.js';
 import { buildProcessSpecs, type InstalledComponents } from './specs.js';
+import { writeValuesInEffect } from './values-in-effect.js';
 
 export interface PreparedPlatform {
   installed: InstalledComponents;
@@ -89,6 +90,7 @@ export async function configurePlatform(input: {
       : null,
   );
   if (values.airflow.enabled) await writeAirflowFiles(values, layout, secrets);
+  writeValuesInEffect(stateDir, values);
   const specs = buildProcessSpecs({
     values,
     env,
