@@ -20,6 +20,12 @@ export function registerConsoleCommands(program: Command): void {
     const { consoleUrl } = await import('../targets/local/platform/index.js');
     const { isLoopback } = await import('../console/index.js');
     const { consoleTokenFile } = await import('../targets/local/secrets.js');
+    if (values.global.target !== 'local') {
+      throw new UserError(
+        `environment "${flags.env}" runs on Kubernetes: the console runs with the local platform`,
+        'on Kubernetes, the observability chart runs Grafana with the same dashboards',
+      );
+    }
     if (!values.console.enabled) {
       throw new UserError(
         'the console is switched off (console.enabled: false)',

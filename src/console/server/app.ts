@@ -7,7 +7,7 @@ import type {
   MetricsRangeResult,
 } from '../api.js';
 import { summarize } from '../dashboards/index.js';
-import { requireToken, withoutToken } from './auth.js';
+import { requireLoopbackHost, requireToken, withoutToken } from './auth.js';
 import { parseRangeQuery } from './metrics-query.js';
 import { queryRange, type PrometheusSettings } from './prometheus.js';
 import { registerWebPage } from './web.js';
@@ -60,6 +60,7 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
     reply.header('x-frame-options', 'DENY');
   });
   if (deps.token !== null) requireToken(app, deps.token);
+  else requireLoopbackHost(app);
 
   const byUid = new Map(deps.dashboards.map((d) => [d.uid, d]));
 

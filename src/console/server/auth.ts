@@ -72,3 +72,29 @@ export function requireToken(app: FastifyInstance, token: string): void {
     return reply.code(401).type('text/plain; charset=utf-8').send(`${message}\n`);
   });
 }
+
+/** Host names that reach this machine's loopback: all a browser may call a loopback console. */
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** The host name of a Host header, without the port (IPv6 keeps its brackets). */
+export function hostName(header: string | undefined): string {
+  const h = (header ?? '').trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  return h.split(':')[0] ?? '';
+}
+
+/**
+ * Without a token, loopback is the only protection, and DNS rebinding gets around it: a web
+ * page whose name re-resolves to 127.0.0.1 would read the API with the browser's help. Such a
+ * request still carries the attacker's name in Host, so only loopback names are answered.
+ */
+export function requireLoopbackHost(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const name = hostName(request.headers.host);
+    if (LOOPBACK_NAMES.has(name) || /^127(\.\d{1,3}){3}$/.test(name)) return;
+    return reply
+      .code(421)
+      .type('text/plain; charset=utf-8')
+      .send('this console answers on loopback names only (127.0.0.1, localhost, [::1])\n');
+  });
+}

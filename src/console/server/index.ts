@@ -1,6 +1,6 @@
 /** The console's HTTP server: its API, the Prometheus proxy and the built page. */
 export { buildConsoleApp, type ConsoleDeps } from './app.js';
-export { cookieValue, SESSION_COOKIE, sessionValue, withoutToken } from './auth.js';
+export { cookieValue, hostName, SESSION_COOKIE, sessionValue, withoutToken } from './auth.js';
 export {
   expandGrafanaVariables,
   MAX_POINTS,

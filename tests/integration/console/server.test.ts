@@ -185,6 +185,18 @@ describe('the API over a real socket', () => {
     });
   });
 
+  it('answers loopback names only: a rebound DNS name gets 421', async () => {
+    for (const host of ['evil.example', 'evil.example:80', '10.0.0.1']) {
+      const r = await rawGet(consoleApp.url, '/api/dashboards', { host });
+      expect(r.status, host).toBe(421);
+      expect(r.body).not.toContain('lakehouse-overview');
+    }
+    const port = new URL(consoleApp.url).port;
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+      expect((await rawGet(consoleApp.url, '/api/dashboards', { host })).status, host).toBe(200);
+    }
+  });
+
   it('lists every dashboard and serves each as a chart model', async () => {
     const list = (await (await get('/api/dashboards')).json()) as { uid: string; panels: number }[];
     expect(list.map((d) => d.uid).sort()).toEqual([
