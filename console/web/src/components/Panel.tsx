@@ -82,7 +82,9 @@ export function Panel({ panel, window: w }: { panel: ChartPanel; window: TimeWin
         answer.failures.map((f) => (
           <PartError key={f.refId} label={`Query ${f.refId} failed:`} message={f.message} />
         ))}
-      {answer && <PanelBody panel={panel} data={answer.data} failed={answer.failures.length > 0} />}
+      {answer && (
+        <PanelBody panel={panel} data={answer.data} failed={answer.failures.length > 0} w={w} />
+      )}
     </section>
   );
 }
@@ -91,10 +93,12 @@ function PanelBody({
   panel,
   data,
   failed,
+  w,
 }: {
   panel: ChartPanel;
   data: PlotData;
   failed: boolean;
+  w: TimeWindow;
 }) {
   if (panel.kind === 'text') return <p>{panel.description}</p>;
   if (data.series.length === 0) {
@@ -114,7 +118,9 @@ function PanelBody({
   }
   return (
     <>
-      {panel.kind === 'timeseries' && <TimeSeriesChart data={data} unit={panel.unit} />}
+      {panel.kind === 'timeseries' && (
+        <TimeSeriesChart data={data} unit={panel.unit} from={w.start} to={w.end} />
+      )}
       <LastValues title={panel.title} data={data} unit={panel.unit} />
     </>
   );

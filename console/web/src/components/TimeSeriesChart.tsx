@@ -25,7 +25,20 @@ const HEIGHT = 200;
  * A uPlot chart of a panel's series. The canvas is hidden from assistive technology: the panel's
  * table of last values (drawn next to it) is the chart's text alternative.
  */
-export function TimeSeriesChart({ data, unit }: { data: PlotData; unit: string }) {
+export function TimeSeriesChart({
+  data,
+  unit,
+  from,
+  to,
+}: {
+  data: PlotData;
+  unit: string;
+  /** The queried window (seconds): the x axis spans it even where the series start late. */
+  from: number;
+  to: number;
+}) {
+  const span = useRef<[number, number]>([from, to]);
+  span.current = [from, to];
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   // A new set of series (labels) needs a new chart; new values only new data.
@@ -46,14 +59,14 @@ export function TimeSeriesChart({ data, unit }: { data: PlotData; unit: string }
       height: HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: () => span.current } },
       series: [
         {},
         ...data.series.map((s, i) => ({
           label: s.label,
           stroke: seriesColor(i),
           width: 1.5,
-          points: { show: false },
+          // uPlot's default shows a dot only where points are sparse: a lone sample stays visible.
           spanGaps: false,
         })),
       ],
@@ -61,7 +74,9 @@ export function TimeSeriesChart({ data, unit }: { data: PlotData; unit: string }
         { ...axis, size: 50 },
         {
           ...axis,
-          size: 70,
+          // Wide enough for the longest label ("100 ops/s"); uPlot asks again when labels change.
+          size: (_u: uPlot, values: string[] | null) =>
+            Math.max(40, ...(values ?? []).map((v) => v.length * 7 + 14)),
           values: (_u: uPlot, splits: number[]) => splits.map((v) => formatValue(v, unit)),
         },
       ],
