@@ -24,6 +24,12 @@ describe('formatValue', () => {
     expect(formatValue(v, unit)).toBe(shown);
   });
 
+  it('takes more digits when asked (axis ticks that would read the same)', () => {
+    expect(formatValue(0.7762, 'percentunit')).toBe('77.6%');
+    expect(formatValue(0.7762, 'percentunit', 4)).toBe('77.62%');
+    expect(formatValue(1234, 'short', 4)).toBe('1.234 K');
+  });
+
   it('says when there is no value, and keeps infinities', () => {
     expect(formatValue(null, 'short')).toBe('no value');
     expect(formatValue(Number.NaN, 'bytes')).toBe('no value');

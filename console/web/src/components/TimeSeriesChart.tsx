@@ -21,6 +21,16 @@ export const seriesColor = (i: number): string => PALETTE[i % PALETTE.length] ??
 
 const HEIGHT = 200;
 
+/** Tick labels with as many digits as it takes to tell them apart (77.62% and 77.64%). */
+function tickLabels(splits: number[], unit: string): string[] {
+  let labels: string[] = [];
+  for (const sig of [3, 4, 5, 6]) {
+    labels = splits.map((v) => formatValue(v, unit, sig));
+    if (new Set(labels).size === labels.length) break;
+  }
+  return labels;
+}
+
 /**
  * A uPlot chart of a panel's series. The canvas is hidden from assistive technology: the panel's
  * table of last values (drawn next to it) is the chart's text alternative.
@@ -76,8 +86,8 @@ export function TimeSeriesChart({
           ...axis,
           // Wide enough for the longest label ("100 ops/s"); uPlot asks again when labels change.
           size: (_u: uPlot, values: string[] | null) =>
-            Math.max(40, ...(values ?? []).map((v) => v.length * 7 + 14)),
-          values: (_u: uPlot, splits: number[]) => splits.map((v) => formatValue(v, unit)),
+            Math.max(40, ...(values ?? []).map((v) => v.length * 8 + 24)),
+          values: (_u: uPlot, splits: number[]) => tickLabels(splits, unit),
         },
       ],
     };
