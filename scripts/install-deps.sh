@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the project needs before it runs: npm packages and the system packages the
-# platform uses (PostgreSQL for the catalog's PostgreSQL store). Idempotent; fast when done.
+# Installs what the project needs before it runs: npm packages, the console's built page, and the
+# system packages the platform uses (PostgreSQL for the catalog's PostgreSQL store). Idempotent;
+# fast when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,21 @@ if [ ! -f node_modules/.lakehouse-lock-hash ] || [ "$(cat node_modules/.lakehous
   say "Installing npm packages (npm ci; the first run compiles better-sqlite3, about a minute)"
   npm ci --no-audit --no-fund
   echo "$lock_hash" > node_modules/.lakehouse-lock-hash
+fi
+
+# The console's page (console/web, served from console/web/dist by the console server): typechecked
+# and built when its sources, the API contract it reads or the lockfile changed since the last build.
+page_hash=$(
+  {
+    find console/web -path console/web/dist -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum
+    sha256sum package-lock.json src/console/api.ts
+  } | sha256sum | cut -d' ' -f1
+)
+if [ ! -f console/web/dist/.source-hash ] || [ "$(cat console/web/dist/.source-hash)" != "$page_hash" ]; then
+  say "Building the console's page (console/web → console/web/dist)"
+  npx tsc --noEmit -p console/web
+  npx vite build console/web --logLevel warn
+  echo "$page_hash" > console/web/dist/.source-hash
 fi
 
 apt_install() {

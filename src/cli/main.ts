@@ -5,6 +5,7 @@ import { registerAlertsCommand } from './alerts.js';
 import { registerBackupCommands } from './backup.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerCheckCommand } from './check.js';
+import { registerConsoleCommands } from './console.js';
 import { registerDagsCommands } from './dags.js';
 import { registerDiagnoseCommands } from './diagnose.js';
 import { registerInfraCommands } from './infra.js';
@@ -26,6 +27,7 @@ function buildProgram(): Command {
   registerCatalogCommands(program);
   registerPlatformCommands(program);
   registerCheckCommand(program);
+  registerConsoleCommands(program);
   registerDagsCommands(program);
   registerDiagnoseCommands(program);
   registerSupervisorCommands(program);

@@ -64,6 +64,10 @@ export function registerPlatformCommands(program: Command): void {
       out.push(`  Credentials (0600)     ${result.credentialsFile}`);
       if (result.airflowCredentialsFile)
         out.push(`  Airflow admin (0600)   ${result.airflowCredentialsFile}  (user admin)`);
+      if (result.consoleTokenFile)
+        out.push(
+          `  Console token (0600)   ${result.consoleTokenFile}  (open the console once with ?token=…)`,
+        );
       out.push('\nNext: lakehouse status · lakehouse sql "SELECT 1" · lakehouse logs <component>');
       process.stdout.write(`${out.join('\n')}\n`);
     });

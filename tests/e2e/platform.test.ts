@@ -65,6 +65,7 @@ const EXPECTED = [
   'airflow-scheduler',
   'airflow-dag-processor',
   'airflow-triggerer',
+  'console',
 ];
 
 describe('local platform end to end', () => {
@@ -83,6 +84,7 @@ describe('local platform end to end', () => {
       trino: key('trino.coordinator.port'),
       prometheus: key('observability.prometheus.port'),
       alertmanager: key('observability.alertmanager.port'),
+      console: key('console.port'),
     };
   });
 
@@ -96,6 +98,9 @@ describe('local platform end to end', () => {
     expect(run.stdout).toContain('✔ Platform ready');
     expect(run.stdout).toContain(`http://127.0.0.1:${ports['trino']}`);
     expect(run.stdout).toContain(`http://127.0.0.1:${ports['catalog']}`);
+    expect(run.stdout).toMatch(
+      new RegExp(`Lakehouse console +http://127.0.0.1:${ports['console']}/`),
+    );
     const credentials = join(home, 'secrets', 'credentials.json');
     expect(run.stdout).toContain(credentials);
     expect(statSync(credentials).mode & 0o777).toBe(0o600);
@@ -121,6 +126,7 @@ describe('local platform end to end', () => {
       `http://127.0.0.1:${ports['trino']}/v1/info`,
       `http://127.0.0.1:${ports['prometheus']}/-/ready`,
       `http://127.0.0.1:${ports['alertmanager']}/-/ready`,
+      `http://127.0.0.1:${ports['console']}/healthz`,
     ]) {
       expect((await fetch(url)).status, url).toBe(200);
     }

@@ -107,5 +107,8 @@ export function configuredPorts(values: LakehouseValues): PortUse[] {
       owner: 'airflow triggerer log server',
     });
   }
+  if (values.console.enabled) {
+    out.push({ key: 'console.port', port: values.console.port, owner: 'console' });
+  }
   return out;
 }

@@ -306,6 +306,19 @@ const argocd = strict({
     .default('https://kubernetes.default.svc'),
 });
 
+// The Lakehouse console (local target): the web page that shows the platform's processes, alerts,
+// diagnose findings and dashboards. Its default port is the runbook's Grafana port: locally the
+// console renders the dashboards Grafana renders on Kubernetes.
+const consoleSection = strict({
+  enabled: bool().default(true),
+  // Loopback by default; any other address makes the console require its generated token.
+  host: pattern(
+    /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|localhost)$/,
+    'an IP address to bind, like 127.0.0.1, 0.0.0.0 or ::1',
+  ).default('127.0.0.1'),
+  port: port().default(3000),
+});
+
 const retention = strict({
   snapshots: duration().default('7d'),
   minSnapshotsToKeep: intIn(1, 1000).default(1),
@@ -320,6 +333,7 @@ export const valuesSchema = strict({
   trino: trino.prefault({}),
   observability: observability.prefault({}),
   airflow: airflow.prefault({}),
+  console: consoleSection.prefault({}),
   retention: retention.prefault({}),
   postgresql: postgresql.prefault({}),
   argocd: argocd.prefault({}),

@@ -2,7 +2,12 @@
  * What the local target's supervisor runs: one native process of a platform component, fully
  * described, so the supervisor needs to know nothing about MinIO, Trino or the catalog.
  */
-export type ComponentName = 'observability' | 'minio' | 'iceberg-catalog' | 'trino' | 'airflow';
+/**
+ * `console` is the platform's own web page: supervised like the others, but it ships with the
+ * CLI and has no release history of its own (it is not an `ops` release component).
+ */
+export type ComponentName =
+  'observability' | 'minio' | 'iceberg-catalog' | 'trino' | 'airflow' | 'console';
 
 /** The runbook's order: observability, storage, catalog, query, orchestration. */
 /** Other names the runbook and users give a component: `catalog` for the Iceberg catalog. */
@@ -17,6 +22,8 @@ export const COMPONENT_ORDER: readonly ComponentName[] = [
   'iceberg-catalog',
   'trino',
   'airflow',
+  // Last: it shows the others, and a page that opens before they run only shows them starting.
+  'console',
 ];
 
 export interface HealthCheck {

@@ -151,3 +151,32 @@ export async function writeSecrets(stateDir: string, secrets: PlatformSecrets): 
   await writeFile(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, file);
 }
+
+/**
+ * The console's bearer token: in its own file beside the credentials, so the console process
+ * reads only what it needs. Nothing is encrypted with it, so a lost file is simply regenerated.
+ */
+export function consoleTokenFile(stateDir: string): string {
+  return join(stateDir, 'secrets', 'console-token');
+}
+
+/** Reads the console's token, creating it (0600 in the 0700 secrets directory) on first use. */
+export async function ensureConsoleToken(stateDir: string): Promise<string> {
+  const file = consoleTokenFile(stateDir);
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  const existing = text?.trim();
+  if (existing && /^[A-Za-z0-9_-]{32,}$/.test(existing)) {
+    await chmod(file, 0o600);
+    return existing;
+  }
+  const token = randomBytes(32).toString('base64url');
+  await mkdir(join(stateDir, 'secrets'), { recursive: true, mode: 0o700 });
+  await chmod(join(stateDir, 'secrets'), 0o700);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${token}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+  return token;
+}

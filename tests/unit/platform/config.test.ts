@@ -398,7 +398,27 @@ describe('configuredPorts', () => {
       '8974 airflow.schedulerHealthPort airflow scheduler health',
       '8793 airflow.workerLogServerPort airflow worker log server',
       '8794 airflow.triggererLogServerPort airflow triggerer log server',
+      '3000 console.port console',
     ]);
+  });
+
+  it('the console: on by default on 127.0.0.1:3000, its port checked against the others', () => {
+    const v = parse('global: { target: local }\n');
+    expect(v.console).toEqual({ enabled: true, host: '127.0.0.1', port: 3000 });
+    expect(
+      configuredPorts(parse('global: { target: local }\nconsole: { enabled: false }\n')).map(
+        (u) => u.key,
+      ),
+    ).not.toContain('console.port');
+    expect(() => parse('global: { target: local }\nconsole: { port: 9090 }\n')).toThrow(
+      /console.port.*puts console on port 9090, which observability.prometheus.port already gives to prometheus/s,
+    );
+    expect(() => parse('global: { target: local }\nconsole: { host: "my host" }\n')).toThrow(
+      /console.host/,
+    );
+    expect(parse('global: { target: local }\nconsole: { host: "0.0.0.0" }\n').console.host).toBe(
+      '0.0.0.0',
+    );
   });
 
   it('runs no exporter and no supervisor metrics port without Prometheus and Alertmanager', () => {

@@ -59,6 +59,7 @@ describe('planChecks (local target)', () => {
         '✓ port 8181   free (icebergCatalog.port, iceberg catalog)',
         '✓ port 8080   free (trino.coordinator.port, trino coordinator)',
         '✓ port 8090   free (trino.workers.basePort, trino worker 1)',
+        '✓ port 3000   free (console.port, console)',
       ].join('\n'),
     );
   });
@@ -202,7 +203,7 @@ describe('planChecks (local target)', () => {
   it('disabled components need neither their tools nor their ports', () => {
     const labels = planChecks(
       values(
-        'trino: { enabled: false }\nminio: { enabled: false }\nicebergCatalog: { warehouse: "file:///tmp/w" }',
+        'trino: { enabled: false }\nminio: { enabled: false }\nicebergCatalog: { warehouse: "file:///tmp/w" }\nconsole: { enabled: false }',
       ),
       goodFacts(),
     ).map((l) => l.label);

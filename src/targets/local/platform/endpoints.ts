@@ -34,5 +34,19 @@ export function platformEndpoints(values: LakehouseValues): Endpoint[] {
     });
   if (values.airflow.enabled)
     out.push({ component: 'airflow', what: 'Airflow (UI and API)', url: url(values.airflow.port) });
+  if (values.console.enabled)
+    out.push({ component: 'console', what: 'Lakehouse console', url: consoleUrl(values) });
   return out;
+}
+
+/** The console's address as a browser opens it (the wildcard address: through loopback). */
+export function consoleUrl(values: LakehouseValues): string {
+  const { host, port } = values.console;
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}/`;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect, so no token is needed. */
+export function isLoopbackHost(host: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost';
 }

@@ -11,6 +11,7 @@ export const HEALTH_TIMEOUT_MS: Record<ComponentName, number> = {
   'iceberg-catalog': 60_000,
   trino: 300_000,
   airflow: 300_000,
+  console: 30_000,
 };
 
 /**

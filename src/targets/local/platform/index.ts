@@ -19,6 +19,7 @@ export {
 export { downLocal, type DownResult } from './down.js';
 export { statusLocal, type PlatformStatus, type ProcessRow } from './status.js';
 export { followLog, resolveLogFile, tailLog } from './logs.js';
-export { platformEndpoints, type Endpoint } from './endpoints.js';
+export { consoleUrl, isLoopbackHost, platformEndpoints, type Endpoint } from './endpoints.js';
 export { catalogDatabaseUrl } from './specs.js';
 export { TRINO_COORDINATOR, platformLayout } from './layout.js';
+export { readValuesInEffect, valuesInEffectFile, writeValuesInEffect } from './values-in-effect.js';

@@ -15,6 +15,7 @@ import {
   writeTrinoConfig,
 } from './prepare.js';
 import { buildProcessSpecs, type InstalledComponents } from './specs.js';
+import { writeValuesInEffect } from './values-in-effect.js';
 
 export interface PreparedPlatform {
   installed: InstalledComponents;
@@ -89,8 +90,10 @@ export async function configurePlatform(input: {
       : null,
   );
   if (values.airflow.enabled) await writeAirflowFiles(values, layout, secrets);
+  writeValuesInEffect(stateDir, values);
   const specs = buildProcessSpecs({
     values,
+    env,
     layout,
     secrets,
     installed,

@@ -87,7 +87,7 @@ async function rewriteConfig(
     await writeAirflowFiles(values, layout, await ensureSecrets(stateDir));
     return "Airflow's admin credentials and DAG folder";
   }
-  // MinIO and the catalog take their settings as arguments of the supervised command.
+  // MinIO, the catalog and the console take their settings as arguments of the supervised command.
   return null;
 }
 

@@ -26,6 +26,7 @@ import type { AirflowEnv } from '../install/index.js';
 import { repoRoot } from '../../../platform/paths.js';
 import { versions } from '../../../platform/versions.js';
 import { TRINO_COORDINATOR, trinoWorker, type PlatformLayout } from './layout.js';
+import { consoleUrl } from './endpoints.js';
 
 /** What the installers produced: the binaries and runtimes the processes run. */
 export interface InstalledComponents {
@@ -43,6 +44,8 @@ export interface InstalledComponents {
 
 export interface SpecInput {
   values: LakehouseValues;
+  /** The environment's name: the console re-reads its values (and the release history). */
+  env: string;
   layout: PlatformLayout;
   secrets: PlatformSecrets;
   installed: InstalledComponents;
@@ -111,7 +114,7 @@ export function catalogDatabaseUrl(values: LakehouseValues, layout: PlatformLayo
  * exactly the processes whose spec changed.
  */
 export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessSpec[]> {
-  const { values, layout, secrets, installed, baseEnv } = input;
+  const { values, layout, secrets, installed, baseEnv, env } = input;
   const out = new Map<ComponentName, ProcessSpec[]>();
   const minioEndpoint = loopback(values.minio.ports.api);
 
@@ -318,5 +321,47 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
       }),
     );
   }
+
+  if (values.console.enabled)
+    out.set('console', [consoleSpec(values, layout, installed, baseEnv, env)]);
   return out;
+}
+
+/**
+ * The console: `lakehouse console serve` on the configured address. It reads the platform's
+ * state (supervisor socket, release history, secrets/console-token) from the state directory,
+ * and no credential of another component is in its environment.
+ */
+function consoleSpec(
+  values: LakehouseValues,
+  layout: PlatformLayout,
+  installed: InstalledComponents,
+  baseEnv: Record<string, string>,
+  env: string,
+): ProcessSpec {
+  const { host, port } = values.console;
+  return {
+    name: 'console',
+    component: 'console',
+    version: 'lakehouse',
+    command: installed.node,
+    args: [
+      installed.lakehouseBin,
+      'console',
+      'serve',
+      '--env',
+      env,
+      '--host',
+      host,
+      '--port',
+      String(port),
+    ],
+    env: { ...baseEnv, LAKEHOUSE_HOME: layout.stateDir },
+    ports: [port],
+    // Where a browser reaches it: loopback for the wildcard address, else the address it binds.
+    health: { url: `${consoleUrl(values)}healthz` },
+    dependsOn: [],
+    stopTimeoutMs: 5_000,
+    startTimeoutMs: 30_000,
+  };
 }

@@ -146,6 +146,16 @@ function expectedProcesses(values: LakehouseValues): Expected[] {
       out.push({ name, component: 'airflow', version, ports: [...ports], installed });
     }
   }
+  if (values.console.enabled) {
+    // Ships with the CLI: nothing to install.
+    out.push({
+      name: 'console',
+      component: 'console',
+      version: 'lakehouse',
+      ports: [values.console.port],
+      installed: () => true,
+    });
+  }
   return out;
 }
 

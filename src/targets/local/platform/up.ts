@@ -11,7 +11,7 @@ import {
   type ProcessSpec,
   type ProcessStatus,
 } from '../process-spec.js';
-import { secretsFile, type PlatformSecrets } from '../secrets.js';
+import { consoleTokenFile, secretsFile, type PlatformSecrets } from '../secrets.js';
 import {
   acquireLock,
   ensureSupervisor,
@@ -24,7 +24,7 @@ import {
 import { reloadConfig } from '../observability/index.js';
 import { ensureBucket } from './bucket.js';
 import { HEALTH_TIMEOUT_MS, waitForTrino } from './health.js';
-import { platformEndpoints, type Endpoint } from './endpoints.js';
+import { isLoopbackHost, platformEndpoints, type Endpoint } from './endpoints.js';
 import { clearInstallFailures } from './install-failures.js';
 import { baseEnv, preparePlatform } from './prepare-platform.js';
 import { airflowProcessEnv, airflowTrinoConnUri } from './specs.js';
@@ -48,6 +48,8 @@ export interface UpResult {
   credentialsFile: string;
   /** Airflow's admin login (user `admin`), when Airflow is enabled. */
   airflowCredentialsFile?: string;
+  /** The console's token, when it binds beyond loopback and so requires one. */
+  consoleTokenFile?: string;
   processes: ProcessStatus[];
 }
 
@@ -158,7 +160,7 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
 
     // The supervisor does not keep pauses across its own restart: the state does.
     for (const p of await client.status()) {
-      if (paused.includes(p.component) && !p.paused) await client.pause(p.name);
+      if ((paused as string[]).includes(p.component) && !p.paused) await client.pause(p.name);
     }
     const finishedAt = new Date().toISOString();
     for (const component of releases.unreleased) {
@@ -174,6 +176,9 @@ export async function upLocal(opts: UpOptions): Promise<UpResult> {
       credentialsFile: secretsFile(stateDir),
       ...(values.airflow.enabled
         ? { airflowCredentialsFile: airflowPaths(stateDir).adminCredentials }
+        : {}),
+      ...(values.console.enabled && !isLoopbackHost(values.console.host)
+        ? { consoleTokenFile: consoleTokenFile(stateDir) }
         : {}),
       processes,
     };

@@ -24,7 +24,7 @@ import {
   DeployNotStartedError,
   VALUES_SECTION,
 } from '../../../ops/index.js';
-import type { ProcessSpec } from '../process-spec.js';
+import type { ComponentName, ProcessSpec } from '../process-spec.js';
 import { ensureSecrets } from '../secrets.js';
 import {
   ensureSupervisor,
@@ -312,7 +312,7 @@ export class LocalReleaseTarget implements ReleaseTarget, SecretsTarget {
     );
 
     const prepare = progress.step(`Configure Trino for ${target} workers`);
-    let specs: Map<Component, ProcessSpec[]>;
+    let specs: Map<ComponentName, ProcessSpec[]>;
     try {
       ({ specs } = await this.prepare('trino', values, client, (d) => prepare.update(d)));
     } catch (err) {
