@@ -22,6 +22,11 @@ fi
 
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.lakehouse-lock-hash ] || [ "$(cat node_modules/.lakehouse-lock-hash)" != "$lock_hash" ]; then
+  if [ -L node_modules ]; then
+    # npm ci empties the folder a symlink points at: another checkout's packages.
+    echo "✗ node_modules is a symlink ($(readlink node_modules)) and package-lock.json changed: run npm ci where it points, or replace the link with a folder" >&2
+    exit 1
+  fi
   say "Installing npm packages (npm ci; the first run compiles better-sqlite3, about a minute)"
   npm ci --no-audit --no-fund
   echo "$lock_hash" > node_modules/.lakehouse-lock-hash
@@ -37,8 +42,7 @@ page_hash=$(
 )
 if [ ! -f console/web/dist/.source-hash ] || [ "$(cat console/web/dist/.source-hash)" != "$page_hash" ]; then
   say "Building the console's page (console/web → console/web/dist)"
-  npx tsc --noEmit -p console/web
-  npx vite build console/web --logLevel warn
+  npm run --silent build:console -- --logLevel warn
   echo "$page_hash" > console/web/dist/.source-hash
 fi
 
