@@ -39,14 +39,21 @@ export function readRevisions(stateDir: string): Read<Record<string, number>> {
   }
 }
 
-/** The components the values run, in the runbook's order, the console last. */
+/**
+ * The components the values run, in the runbook's order, the console last. The catalog and the
+ * console ship with the CLI: their version is the CLI's (the release record says only
+ * `lakehouse`, which tells an operator nothing).
+ */
 export function expectedComponents(
   values: LakehouseValues,
   consoleVersion: string,
 ): ExpectedComponent[] {
   const out: ExpectedComponent[] = COMPONENTS.filter((c) => isEnabled(c, values)).map((c) => ({
     name: c,
-    version: versionOf(c, settingsOf(c, values)),
+    version:
+      c === 'iceberg-catalog'
+        ? `lakehouse ${consoleVersion}`
+        : versionOf(c, settingsOf(c, values)),
   }));
   if (values.console.enabled) out.push({ name: 'console', version: consoleVersion });
   return out;

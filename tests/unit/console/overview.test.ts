@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assembleOverview,
   describePorts,
+  expectedComponents,
   firingAlerts,
   type OverviewInputs,
 } from '../../../src/console/overview/index.js';
@@ -286,5 +287,23 @@ describe('alerts, findings and scrape targets', () => {
       { job: 'minio', instance: 'a', health: 'up', lastError: '' },
       { job: 'trino', instance: 'b', health: 'down', lastError: 'refused' },
     ]);
+  });
+});
+
+describe('expectedComponents', () => {
+  it('gives each enabled component its version; the catalog and the console the CLI version', () => {
+    const expected = expectedComponents(values, '0.1.0');
+    expect(expected.map((c) => c.name)).toEqual([
+      'observability',
+      'minio',
+      'iceberg-catalog',
+      'trino',
+      'console',
+    ]);
+    const version = (name: string) => expected.find((c) => c.name === name)?.version;
+    expect(version('iceberg-catalog')).toBe('lakehouse 0.1.0');
+    expect(version('console')).toBe('0.1.0');
+    expect(version('trino')).toBe(String(values.trino.version));
+    expect(version('minio')).toBe(values.minio.version);
   });
 });

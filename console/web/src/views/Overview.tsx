@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type {
   ConsoleAlert,
   ConsoleComponent,
@@ -35,50 +36,58 @@ export function Overview() {
       {data && (
         <>
           <Summary data={data} />
-          <section id="alerts" aria-labelledby="alerts-h">
-            <h2 id="alerts-h">Alerts firing</h2>
-            {partError('alerts') !== undefined ? (
-              <PartError label="Could not read the alerts:" message={partError('alerts') ?? ''} />
-            ) : (
-              <Alerts alerts={data.alerts} />
-            )}
-          </section>
-          <section id="components" aria-labelledby="components-h">
-            <h2 id="components-h">Components</h2>
-            {partError('components') !== undefined ? (
-              <PartError
-                label="Could not read the components:"
-                message={partError('components') ?? ''}
-              />
-            ) : (
-              data.components.map((c) => <Component key={c.name} component={c} />)
-            )}
-          </section>
-          <section id="findings" aria-labelledby="findings-h">
-            <h2 id="findings-h">Diagnose findings</h2>
-            {partError('findings') !== undefined ? (
-              <PartError
-                label="Could not read the diagnose findings:"
-                message={partError('findings') ?? ''}
-              />
-            ) : (
-              <Findings findings={data.findings} />
-            )}
-          </section>
-          <section id="targets" aria-labelledby="targets-h">
-            <h2 id="targets-h">Scrape targets</h2>
-            {partError('targets') !== undefined ? (
-              <PartError
-                label="Could not read the scrape targets:"
-                message={partError('targets') ?? ''}
-              />
-            ) : (
-              <Targets targets={data.targets} />
-            )}
-          </section>
+          <Part id="alerts" title="Alerts firing" what="the alerts" error={partError('alerts')}>
+            <Alerts alerts={data.alerts} />
+          </Part>
+          <Part
+            id="components"
+            title="Components"
+            what="the components"
+            error={partError('components')}
+          >
+            {data.components.map((c) => (
+              <Component key={c.name} component={c} />
+            ))}
+          </Part>
+          <Part
+            id="findings"
+            title="Diagnose findings"
+            what="the diagnose findings"
+            error={partError('findings')}
+          >
+            <Findings findings={data.findings} />
+          </Part>
+          <Part
+            id="targets"
+            title="Scrape targets"
+            what="the scrape targets"
+            error={partError('targets')}
+          >
+            <Targets targets={data.targets} />
+          </Part>
         </>
       )}
     </div>
+  );
+}
+
+/** One part of the overview: its heading, then its content or why it could not be read. */
+function Part(props: {
+  id: string;
+  title: string;
+  what: string;
+  error: string | undefined;
+  children: ComponentChildren;
+}) {
+  return (
+    <section id={props.id} aria-labelledby={`${props.id}-h`}>
+      <h2 id={`${props.id}-h`}>{props.title}</h2>
+      {props.error !== undefined ? (
+        <PartError label={`Could not read ${props.what}:`} message={props.error} />
+      ) : (
+        props.children
+      )}
+    </section>
   );
 }
 
