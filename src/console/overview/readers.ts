@@ -51,9 +51,7 @@ export function expectedComponents(
   const out: ExpectedComponent[] = COMPONENTS.filter((c) => isEnabled(c, values)).map((c) => ({
     name: c,
     version:
-      c === 'iceberg-catalog'
-        ? `lakehouse ${consoleVersion}`
-        : versionOf(c, settingsOf(c, values)),
+      c === 'iceberg-catalog' ? `lakehouse ${consoleVersion}` : versionOf(c, settingsOf(c, values)),
   }));
   if (values.console.enabled) out.push({ name: 'console', version: consoleVersion });
   return out;

@@ -4,6 +4,7 @@
  * live catalog's tables read through its REST API.
  */
 export {
+  emptyBucket,
   exportBucket,
   importBucket,
   listObjects,

@@ -6,6 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import {
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -148,6 +149,31 @@ export async function measureBucket(
     bytes += o.size;
   }
   return { count, bytes };
+}
+
+/**
+ * Deletes every object of `bucket`, a thousand per request (S3's limit); the bucket stays. A key
+ * S3 could not delete fails the whole call, naming it.
+ */
+export async function emptyBucket(s3: S3Client, bucket: string): Promise<void> {
+  let batch: { Key: string }[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const r = await s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }),
+    );
+    if (r.Errors?.length) {
+      throw new Error(
+        `could not delete ${r.Errors.length} objects of bucket ${bucket}: ${r.Errors[0]?.Key ?? ''} ${r.Errors[0]?.Message ?? ''}`,
+      );
+    }
+    batch = [];
+  };
+  for await (const o of listObjects(s3, bucket)) {
+    batch.push({ Key: o.key });
+    if (batch.length === 1000) await flush();
+  }
+  await flush();
 }
 
 /** Whether an `s3://bucket/key` location exists; undefined for a location of another scheme. */

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../../../src/ops/backup/index.js';
-import { exportBucket, importBucket, objectExists } from '../../../src/platform/backup/index.js';
+import {
+  emptyBucket,
+  exportBucket,
+  importBucket,
+  measureBucket,
+  objectExists,
+} from '../../../src/platform/backup/index.js';
 import { startMinio, type MinioServer } from '../../support/minio.js';
 
 let minio: MinioServer;
@@ -67,5 +73,24 @@ describe('bucket export and import', () => {
     expect(await objectExists(minio.s3, 'restored', 'top-level.txt')).toBe(true);
     expect(await objectExists(minio.s3, 'restored', 'nope')).toBe(false);
     expect(readFileSync(join(dir, 'objects', 'top-level.txt'), 'utf8')).toBe('hello');
+  });
+
+  it('empties a bucket of more objects than one delete request takes, and only that bucket', async () => {
+    await minio.createBucket('to-empty');
+    const keys = Array.from({ length: 1203 }, (_, i) => `p/${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < keys.length; i += 100) {
+      await Promise.all(
+        keys
+          .slice(i, i + 100)
+          .map((Key) =>
+            minio.s3.send(new PutObjectCommand({ Bucket: 'to-empty', Key, Body: 'x' })),
+          ),
+      );
+    }
+    expect((await measureBucket(minio.s3, 'to-empty')).count).toBe(keys.length);
+    const before = await measureBucket(minio.s3, 'warehouse');
+    await emptyBucket(minio.s3, 'to-empty');
+    expect(await minio.listKeys('to-empty')).toEqual([]);
+    expect(await measureBucket(minio.s3, 'warehouse')).toEqual(before);
   });
 });

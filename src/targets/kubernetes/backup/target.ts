@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { UserError, type Progress } from '../../../lib/index.js';
 import { hashFile } from '../../../ops/backup/index.js';
@@ -14,9 +14,9 @@ import type {
 import { isEnabled, type Component } from '../../../ops/index.js';
 import {
   countTableRows,
+  emptyBucket,
   exportBucket,
   importBucket,
-  listObjects,
   loadAllTables,
   measureBucket,
   platformIdentity,
@@ -265,26 +265,7 @@ export class KubernetesBackupTarget implements BackupTarget {
   async clearData(): Promise<void> {
     // The catalog's rows are replaced as a whole when the snapshot is loaded; the bucket is
     // emptied here, so no object of the platform being replaced outlives the restore.
-    const s3 = await this.s3();
-    const bucket = this.values.minio.bucket;
-    let batch: { Key: string }[] = [];
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      const r = await s3.send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }),
-      );
-      if (r.Errors?.length) {
-        throw new Error(
-          `could not delete ${r.Errors.length} objects of bucket ${bucket}: ${r.Errors[0]?.Key ?? ''} ${r.Errors[0]?.Message ?? ''}`,
-        );
-      }
-      batch = [];
-    };
-    for await (const o of listObjects(s3, bucket)) {
-      batch.push({ Key: o.key });
-      if (batch.length === 1000) await flush();
-    }
-    await flush();
+    await emptyBucket(await this.s3(), this.values.minio.bucket);
   }
 
   async restoreSecrets(content: Buffer): Promise<void> {
