@@ -140,16 +140,11 @@ function refs(m: TableMetadata): CatalogRef[] {
     );
 }
 
-/** Newest first; on equal times `tie`, then the later entry in the log first (logs append). */
-function newestFirst<T extends { timestampMs: number }>(
-  items: T[],
-  tie: (a: T, b: T) => number = () => 0,
-): T[] {
-  return items
-    .map((item, i) => ({ item, i }))
-    .sort((a, b) => b.item.timestampMs - a.item.timestampMs || tie(a.item, b.item) || b.i - a.i)
-    .map(({ item }) => item);
-}
+/**
+ * Newest first. Logs are appended in commit order, and their timestamps need not rise with it
+ * (a commit of a snapshot takes the snapshot's time): the order is the log's own.
+ */
+const newestFirst = <T>(log: readonly T[]): T[] => [...log].reverse();
 
 /**
  * A loadTable answer as the page shows it: the current schema flattened, the default spec and
@@ -167,11 +162,11 @@ export function toCatalogTable(namespace: string[], name: string, answer: unknow
     ? toCatalogSchema(current)
     : { schemaId: m['current-schema-id'], identifierFieldIds: [], fields: [] };
   const currentId = currentSnapshotId(m);
-  // Sequence numbers order snapshots of one millisecond (v2+); v1 has none, the list's order does.
-  const snapshots = newestFirst(
-    m.snapshots.map(toCatalogSnapshot),
-    (a, b) => b.sequenceNumber - a.sequenceNumber,
-  );
+  // Sequence numbers order snapshots (v2+); v1 has none, and the list's commit order does.
+  const snapshots = newestFirst(m.snapshots.map(toCatalogSnapshot))
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => b.s.sequenceNumber - a.s.sequenceNumber || a.i - b.i)
+    .map(({ s }) => s);
   return {
     namespace,
     name,

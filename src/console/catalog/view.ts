@@ -51,7 +51,7 @@ export function toCatalogView(namespace: string[], name: string, answer: unknown
     versions,
     versionLog: m['version-log']
       .map((e) => ({ timestampMs: e['timestamp-ms'], versionId: e['version-id'] }))
-      .reverse()
-      .sort((a, b) => b.timestampMs - a.timestampMs),
+      // Appended in commit order: newest last.
+      .reverse(),
   };
 }
