@@ -208,6 +208,17 @@ function TableParts({ t }: { t: Table }) {
   );
 }
 
+/** The summary's counts as they read; "—" where the writer recorded none. */
+const countsOf = (s: CatalogSnapshot): [string, string][] => [
+  ['Files added', formatCount(s.addedFiles)],
+  ['Files deleted', formatCount(s.deletedFiles)],
+  ['Records added', formatCount(s.addedRecords)],
+  ['Records deleted', formatCount(s.deletedRecords)],
+  ['Bytes added', formatBytes(s.addedBytes)],
+  ['Bytes removed', formatBytes(s.removedBytes)],
+  ['Total records', formatCount(s.totalRecords)],
+];
+
 /** A snapshot's operation, time and the summary's counts; the whole summary on demand. */
 function SnapshotFacts({ s }: { s: CatalogSnapshot }) {
   return (
@@ -228,34 +239,12 @@ function SnapshotFacts({ s }: { s: CatalogSnapshot }) {
         </span>
       </p>
       <dl class="counts">
-        <div>
-          <dt>Files added</dt>
-          <dd>{formatCount(s.addedFiles)}</dd>
-        </div>
-        <div>
-          <dt>Files deleted</dt>
-          <dd>{formatCount(s.deletedFiles)}</dd>
-        </div>
-        <div>
-          <dt>Records added</dt>
-          <dd>{formatCount(s.addedRecords)}</dd>
-        </div>
-        <div>
-          <dt>Records deleted</dt>
-          <dd>{formatCount(s.deletedRecords)}</dd>
-        </div>
-        <div>
-          <dt>Bytes added</dt>
-          <dd>{formatBytes(s.addedBytes)}</dd>
-        </div>
-        <div>
-          <dt>Bytes removed</dt>
-          <dd>{formatBytes(s.removedBytes)}</dd>
-        </div>
-        <div>
-          <dt>Total records</dt>
-          <dd>{formatCount(s.totalRecords)}</dd>
-        </div>
+        {countsOf(s).map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
       </dl>
       <details>
         <summary>Whole summary</summary>
