@@ -71,6 +71,17 @@ export async function startConsole(opts: StartConsoleOptions): Promise<RunningCo
           }
         : null;
     },
+    catalog: async () => {
+      const catalog = (await source.values()).icebergCatalog;
+      // The local catalog takes no token; the platform serves its one warehouse as `default`.
+      return catalog.enabled
+        ? {
+            url: `http://127.0.0.1:${catalog.port}`,
+            token: null,
+            warehouses: [{ name: 'default', location: catalog.warehouse }],
+          }
+        : null;
+    },
     webRoot: opts.webRoot ?? webDistDir(),
     token,
     ...(opts.logLevel ? { log: { level: opts.logLevel } } : {}),

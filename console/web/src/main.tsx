@@ -4,6 +4,9 @@ import './style.css';
 import { useTitle } from './title.js';
 import { Overview } from './views/Overview.js';
 import { DashboardList, DashboardView } from './views/Metrics.js';
+import { Catalog } from './views/Catalog.js';
+import { CatalogTable } from './views/CatalogTable.js';
+import { CatalogView } from './views/CatalogView.js';
 
 /**
  * The console's views, in navigation order. The catalog browser, releases and pipelines, and SQL
@@ -12,6 +15,7 @@ import { DashboardList, DashboardView } from './views/Metrics.js';
 const VIEWS = [
   { href: '/', label: 'Overview', current: (path: string) => path === '/' },
   { href: '/metrics', label: 'Metrics', current: (path: string) => path.startsWith('/metrics') },
+  { href: '/catalog', label: 'Catalog', current: (path: string) => path.startsWith('/catalog') },
 ];
 
 function Nav() {
@@ -59,6 +63,9 @@ function App() {
             <Route path="/" component={Overview} />
             <Route path="/metrics" component={DashboardList} />
             <Route path="/metrics/:uid" component={DashboardView} />
+            <Route path="/catalog" component={Catalog} />
+            <Route path="/catalog/:warehouse/:namespace/tables/:table" component={CatalogTable} />
+            <Route path="/catalog/:warehouse/:namespace/views/:view" component={CatalogView} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -7,7 +7,9 @@ import type {
   MetricsRangeResult,
 } from '../api.js';
 import { summarize } from '../dashboards/index.js';
+import type { CatalogSettings } from '../catalog/index.js';
 import { requireLoopbackHost, requireToken, withoutToken } from './auth.js';
+import { registerCatalogRoutes } from './catalog.js';
 import { parseRangeQuery } from './metrics-query.js';
 import { queryRange, type PrometheusSettings } from './prometheus.js';
 import { registerWebPage } from './web.js';
@@ -21,6 +23,8 @@ export interface ConsoleDeps {
    * it is switched off, so every chart says so.
    */
   prometheus: () => Promise<PrometheusSettings | null>;
+  /** Where the Iceberg REST catalog is now, with its token; null when it is switched off. */
+  catalog: () => Promise<CatalogSettings | null>;
   /** The built page (console/web/dist). */
   webRoot: string;
   /** Required on every request but /healthz when set (the console binds a non-loopback address). */
@@ -52,7 +56,9 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
       : false,
     // A console request is small; anything larger is not from the page.
     bodyLimit: 16 * 1024,
-    routerOptions: { maxParamLength: 200 },
+    // A namespace of several levels and a table name fit; the catalog routes then say what is
+    // wrong with a name too long instead of the router's bare 404.
+    routerOptions: { maxParamLength: 1024 },
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -109,6 +115,7 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
     return reply.code(answer.status).send(answer.body);
   });
 
+  await registerCatalogRoutes(app, { catalog: deps.catalog });
   await registerWebPage(app, deps.webRoot);
   return app;
 }

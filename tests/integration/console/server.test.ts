@@ -363,6 +363,7 @@ describe('the proxy when Prometheus misbehaves (a loopback stand-in: only for er
       dashboards: [],
       overview: () => Promise.reject(new Error('unused')),
       prometheus: async () => ({ url: prometheusUrl, scrapeIntervalSeconds: 15 }),
+      catalog: async () => null,
       webRoot: web,
       token: null,
     });
@@ -455,6 +456,7 @@ describe('the page: console/web/dist only', () => {
       dashboards: [],
       overview: () => Promise.reject(new Error('unused')),
       prometheus: async () => null,
+      catalog: async () => null,
       webRoot: join(dir, 'not-built'),
       token: null,
     });
