@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import {
-  failedTasks,
   parseConf,
   renderDagList,
   renderFailure,
@@ -9,10 +8,10 @@ import {
   renderRuns,
   renderTaskStates,
   shortTime,
-  tail,
   waitForRun,
   type RunWaiter,
 } from '../../../src/cli/dags.js';
+import { failedTasks, tail } from '../../../src/targets/local/airflow/failures.js';
 import {
   AirflowApiError,
   AirflowClient,
