@@ -300,9 +300,17 @@ export interface ConsoleRelease {
   replicas?: number;
 }
 
-/** GET /api/releases: each component's history, newest revision first. */
+/**
+ * GET /api/releases: each component's history, newest revision first; a component whose history
+ * cannot be read has `error` saying why (and no releases), the others still show.
+ */
 export interface ConsoleReleases {
-  components: { component: string; deployedRevision: number | null; releases: ConsoleRelease[] }[];
+  components: {
+    component: string;
+    deployedRevision: number | null;
+    releases: ConsoleRelease[];
+    error?: string;
+  }[];
 }
 
 export interface ConsoleDagRun {

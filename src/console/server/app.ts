@@ -7,12 +7,13 @@ import type {
   MetricsRangeResult,
 } from '../api.js';
 import { summarize } from '../dashboards/index.js';
+import { registerReleaseRoutes, type ReleasesDeps } from '../releases/index.js';
 import { requireLoopbackHost, requireToken, withoutToken } from './auth.js';
 import { parseRangeQuery } from './metrics-query.js';
 import { queryRange, type PrometheusSettings } from './prometheus.js';
 import { registerWebPage } from './web.js';
 
-export interface ConsoleDeps {
+export interface ConsoleDeps extends ReleasesDeps {
   version: string;
   dashboards: readonly ChartDashboard[];
   overview: () => Promise<ConsoleOverview>;
@@ -52,7 +53,8 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
       : false,
     // A console request is small; anything larger is not from the page.
     bodyLimit: 16 * 1024,
-    routerOptions: { maxParamLength: 200 },
+    // An Airflow run id is up to 250 characters, and its ":" and "+" arrive percent-encoded.
+    routerOptions: { maxParamLength: 800 },
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -108,6 +110,8 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
     const answer = await queryRange(prometheus, parsed.query);
     return reply.code(answer.status).send(answer.body);
   });
+
+  registerReleaseRoutes(app, deps);
 
   await registerWebPage(app, deps.webRoot);
   return app;

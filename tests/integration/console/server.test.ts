@@ -363,6 +363,8 @@ describe('the proxy when Prometheus misbehaves (a loopback stand-in: only for er
       dashboards: [],
       overview: () => Promise.reject(new Error('unused')),
       prometheus: async () => ({ url: prometheusUrl, scrapeIntervalSeconds: 15 }),
+      releases: () => Promise.reject(new Error('unused')),
+      airflow: () => Promise.reject(new Error('unused')),
       webRoot: web,
       token: null,
     });
@@ -455,6 +457,8 @@ describe('the page: console/web/dist only', () => {
       dashboards: [],
       overview: () => Promise.reject(new Error('unused')),
       prometheus: async () => null,
+      releases: () => Promise.reject(new Error('unused')),
+      airflow: () => Promise.reject(new Error('unused')),
       webRoot: join(dir, 'not-built'),
       token: null,
     });
