@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
 } from '../../../src/targets/local/observability/index.js';
 import { consoleTokenFile } from '../../../src/targets/local/secrets.js';
 import { cli } from '../../support/cli.js';
+import { rawGet } from '../../support/raw-http.js';
 import { killOnExit, OutputBuffer, terminate, waitUntilReady } from '../../support/process.js';
 
 /**
@@ -47,32 +48,6 @@ async function startChild(spec: LaunchSpec, what: string): Promise<void> {
     what,
     timeoutMs: 60_000,
     output,
-  });
-}
-
-/** A raw GET: fetch() normalizes `..` and `%2e%2e` away before sending, a hostile client does not. */
-function rawGet(
-  base: string,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, path, method: 'GET', headers },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
   });
 }
 

@@ -182,7 +182,7 @@ export function logLines(body: unknown): string[] {
 const enc = encodeURIComponent;
 
 export class AirflowClient {
-  private token: string | undefined;
+  private token: Promise<string> | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly baseUrl: string;
 
@@ -237,9 +237,19 @@ export class AirflowClient {
     return typeof result === 'object' && result !== null ? (result as Json) : {};
   }
 
-  /** Gets (once per client) a JWT; its lifetime (24 h by default) outlasts any CLI command. */
-  async login(): Promise<string> {
-    if (this.token) return this.token;
+  /**
+   * Gets (once per client) a JWT; its lifetime (24 h by default) outlasts any CLI command.
+   * Calls made side by side share one login; a failed login is tried again by the next call.
+   */
+  login(): Promise<string> {
+    this.token ??= this.requestToken().catch((err: unknown) => {
+      this.token = undefined;
+      throw err;
+    });
+    return this.token;
+  }
+
+  private async requestToken(): Promise<string> {
     const res = await this.send(
       'POST',
       '/auth/token',
@@ -249,7 +259,6 @@ export class AirflowClient {
     const token = typeof res === 'object' && res !== null ? (res as Json)['access_token'] : null;
     if (typeof token !== 'string')
       throw new AirflowApiError(500, 'POST', '/auth/token', 'no access_token in the response');
-    this.token = token;
     return token;
   }
 
