@@ -4,6 +4,8 @@ import './style.css';
 import { useTitle } from './title.js';
 import { Overview } from './views/Overview.js';
 import { DashboardList, DashboardView } from './views/Metrics.js';
+import { Releases } from './views/Releases.js';
+import { RunDetail } from './views/RunDetail.js';
 
 /**
  * The console's views, in navigation order. The catalog browser, releases and pipelines, and SQL
@@ -12,6 +14,11 @@ import { DashboardList, DashboardView } from './views/Metrics.js';
 const VIEWS = [
   { href: '/', label: 'Overview', current: (path: string) => path === '/' },
   { href: '/metrics', label: 'Metrics', current: (path: string) => path.startsWith('/metrics') },
+  {
+    href: '/releases',
+    label: 'Releases',
+    current: (path: string) => path.startsWith('/releases'),
+  },
 ];
 
 function Nav() {
@@ -59,6 +66,8 @@ function App() {
             <Route path="/" component={Overview} />
             <Route path="/metrics" component={DashboardList} />
             <Route path="/metrics/:uid" component={DashboardView} />
+            <Route path="/releases" component={Releases} />
+            <Route path="/releases/runs/:dagId/:runId" component={RunDetail} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>
