@@ -113,11 +113,14 @@ function ComponentHistory({ component: c }: { component: ConsoleReleases['compon
                     <td>
                       {r.action}
                       {r.replicas !== undefined && (
-                        <span class="muted"> ({r.replicas} workers)</span>
+                        <span class="muted">
+                          {' '}
+                          ({r.replicas} {r.replicas === 1 ? 'worker' : 'workers'})
+                        </span>
                       )}
                     </td>
-                    <td class="wrap">{r.description}</td>
-                    <td>
+                    <td class="wrap description">{r.description}</td>
+                    <td class="nowrap">
                       <time dateTime={r.finishedAt}>{shortTime(r.finishedAt)}</time>
                     </td>
                   </tr>

@@ -69,8 +69,8 @@ export function RunDetail({ dagId = '', runId = '' }: { dagId?: string; runId?: 
                           <Badge tone={airflowTone(t.state)} text={t.state ?? 'none'} />
                         </td>
                         <td>{t.tryNumber}</td>
-                        <td>{shortTime(t.startDate)}</td>
-                        <td>{shortTime(t.endDate)}</td>
+                        <td class="nowrap">{shortTime(t.startDate)}</td>
+                        <td class="nowrap">{shortTime(t.endDate)}</td>
                       </tr>
                     ))}
                   </tbody>
