@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleDagRunDetail, ConsolePipelines } from '../../../src/console/api.js';
-import { startConsole, type RunningConsole } from '../../../src/console/index.js';
+import type { RunningConsole } from '../../../src/console/index.js';
 import { runLakehouse, type CliRun } from '../../support/cli.js';
+import { startTestConsole } from '../../support/console.js';
 import { findFreePort } from '../../../src/lib/index.js';
 import { readAdminCredentials } from '../../../src/targets/local/airflow/index.js';
 import { ensureAirflowEnv } from '../../../src/targets/local/install/index.js';
@@ -185,14 +186,10 @@ describe('the console against this Airflow', () => {
   };
 
   it("lists the DAG folder's DAG once Airflow has parsed it", async () => {
-    consoleApp = await startConsole({
-      env: 'local',
-      valuesFiles: [valuesFile],
+    consoleApp = await startTestConsole({
       stateDir: home,
-      host: '127.0.0.1',
-      port: 0,
+      valuesFile,
       webRoot: join(home, 'no-page'),
-      diagnoseIntervalMs: 3_600_000,
     });
     const deadline = Date.now() + 180_000;
     let last: ConsolePipelines | undefined;

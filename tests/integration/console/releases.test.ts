@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsolePipelines, ConsoleReleases } from '../../../src/console/api.js';
-import { startConsole, type RunningConsole } from '../../../src/console/index.js';
+import type { RunningConsole } from '../../../src/console/index.js';
 import { buildConsoleApp } from '../../../src/console/server/index.js';
 import { localAirflowAccess, readReleases } from '../../../src/console/releases/index.js';
 import { findFreePort } from '../../../src/lib/index.js';
@@ -24,6 +24,7 @@ import { loadValues } from '../../../src/platform/config/index.js';
 import { airflowPaths, writeAdminCredentials } from '../../../src/targets/local/airflow/index.js';
 import { historyFile, writeHistory } from '../../../src/targets/local/releases/index.js';
 import { runLakehouse } from '../../support/cli.js';
+import { startTestConsole } from '../../support/console.js';
 import { rawGet } from '../../support/raw-http.js';
 
 let dir: string;
@@ -49,17 +50,8 @@ function valuesFile(name: string, airflow: string): string {
   return file;
 }
 
-async function start(stateDir: string, values: string): Promise<RunningConsole> {
-  const c = await startConsole({
-    env: 'local',
-    valuesFiles: [values],
-    stateDir,
-    host: '127.0.0.1',
-    port: 0,
-    webRoot: join(dir, 'no-page'),
-    // The diagnose loop is the overview's; once at start is enough here.
-    diagnoseIntervalMs: 3_600_000,
-  });
+async function start(stateDir: string, valuesFile: string): Promise<RunningConsole> {
+  const c = await startTestConsole({ stateDir, valuesFile, webRoot: join(dir, 'no-page') });
   consoles.push(c);
   return c;
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsole, type RunningConsole } from '../../../src/console/index.js';
+import type { RunningConsole } from '../../../src/console/index.js';
 import { buildConsoleApp, SESSION_COOKIE } from '../../../src/console/server/index.js';
 import { findFreePort } from '../../../src/lib/index.js';
 import { dashboardQueries } from '../../../src/platform/observability/index.js';
@@ -17,6 +17,7 @@ import {
 } from '../../../src/targets/local/observability/index.js';
 import { consoleTokenFile } from '../../../src/targets/local/secrets.js';
 import { cli } from '../../support/cli.js';
+import { startTestConsole } from '../../support/console.js';
 import { rawGet } from '../../support/raw-http.js';
 import { killOnExit, OutputBuffer, terminate, waitUntilReady } from '../../support/process.js';
 
@@ -118,15 +119,7 @@ beforeAll(async () => {
       `console: { port: ${await findFreePort()} }`,
     ].join('\n'),
   );
-  consoleApp = await startConsole({
-    env: 'local',
-    valuesFiles: [valuesFile],
-    stateDir: home,
-    host: '127.0.0.1',
-    port: 0,
-    webRoot: web,
-    diagnoseIntervalMs: 3_600_000,
-  });
+  consoleApp = await startTestConsole({ stateDir: home, valuesFile, webRoot: web });
   // A few scrapes, so a range query ending now has samples before its end.
   const query = encodeURIComponent('count_over_time(up{job="prometheus"}[1m]) >= 3');
   const deadline = Date.now() + 30_000;
