@@ -16,12 +16,7 @@ export function RunDetail({ dagId = '', runId = '' }: { dagId?: string; runId?: 
     [dagId, runId],
   );
   return (
-    <div
-      class="view run-detail"
-      data-loaded={data || error ? 'true' : 'false'}
-      data-dag-id={dagId}
-      data-run-id={runId}
-    >
+    <div class="view run-detail" data-loaded={data || error ? 'true' : 'false'}>
       <p class="crumbs">
         <a href="/releases">Releases and pipelines</a> › {dagId}
       </p>
