@@ -355,7 +355,9 @@ export interface ConsoleTaskInstance {
 
 /**
  * GET /api/pipelines/:dagId/runs/:runId: the run's tasks, and for each task that failed the tail
- * of its log (or why it could not be read).
+ * of its log (or why it could not be read). Otherwise `{error}`: 400 for an id Airflow would not
+ * take (checked before Airflow is asked), 404 with Airflow's message for an unknown DAG or run,
+ * 503 when Airflow is off, down or refuses the login, 502 for any other answer of Airflow's.
  */
 export interface ConsoleDagRunDetail {
   run: ConsoleDagRun & { dagId: string };
