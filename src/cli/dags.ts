@@ -8,12 +8,17 @@ import type {
   AirflowImportError,
   AirflowTaskInstance,
 } from '../targets/local/airflow/client.js';
+import {
+  AIRFLOW_OFF_HELP,
+  AirflowCredentialsError,
+  localAirflowClient,
+  localAirflowUrl,
+} from '../targets/local/airflow/connect.js';
+import { failedTasks, tail } from '../targets/local/airflow/failures.js';
 import { renderTable } from '../targets/local/trino/index.js';
 import { UserError } from '../lib/index.js';
 import { ExitError } from './errors.js';
 
-/** Lines of a failed task's log shown by `trigger --wait`. */
-export const LOG_TAIL_LINES = 30;
 const FINISHED = new Set(['success', 'failed']);
 
 export interface DagWithLastRun {
@@ -90,17 +95,6 @@ export function renderTaskStates(tasks: AirflowTaskInstance[]): string {
   return sorted
     .map((t) => `  ${icon(t.state)} ${taskLabel(t).padEnd(width)}  ${t.state ?? 'none'}\n`)
     .join('');
-}
-
-/** Tasks whose own code failed (not the ones skipped because an upstream task failed). */
-export function failedTasks(tasks: AirflowTaskInstance[]): AirflowTaskInstance[] {
-  return tasks.filter((t) => t.state === 'failed');
-}
-
-export function tail(lines: string[], n = LOG_TAIL_LINES): string[] {
-  const trimmed = [...lines];
-  while (trimmed.length > 0 && trimmed[trimmed.length - 1]?.trim() === '') trimmed.pop();
-  return trimmed.slice(-n);
 }
 
 /** What `trigger --wait` prints when a run failed: each failed task and the end of its log. */
@@ -204,22 +198,19 @@ function collect(value: string, previous: string[]): string[] {
 async function connect(flags: DagFlags): Promise<AirflowClient> {
   const values = await loadValues({ env: flags.env, files: flags.values });
   if (!values.airflow.enabled && !flags.url) {
-    throw new UserError(
-      `Airflow is not enabled in the ${flags.env} environment`,
-      'set airflow.enabled: true in env/<env>/helm-values.yaml (or -f a values file) and run lakehouse up',
-    );
+    throw new UserError(`Airflow is not enabled in the ${flags.env} environment`, AIRFLOW_OFF_HELP);
   }
-  const { AirflowClient: Client } = await import('../targets/local/airflow/client.js');
-  const { airflowPaths, readAdminCredentials } = await import('../targets/local/airflow/index.js');
-  const file = airflowPaths(stateDir()).adminCredentials;
-  const admin = await readAdminCredentials(file).catch((err: Error) => {
-    throw new UserError(
-      `cannot read Airflow's admin credentials (${file}): ${err.message}`,
-      'lakehouse up writes them when Airflow is enabled',
-    );
-  });
-  const baseUrl = flags.url ?? `http://127.0.0.1:${values.airflow.port}`;
-  return new Client({ baseUrl, username: admin.username, password: admin.password });
+  try {
+    return await localAirflowClient({
+      stateDir: stateDir(),
+      baseUrl: flags.url ?? localAirflowUrl(values),
+    });
+  } catch (err) {
+    if (err instanceof AirflowCredentialsError) {
+      throw new UserError(err.message, 'lakehouse up writes them when Airflow is enabled');
+    }
+    throw err;
+  }
 }
 
 /**

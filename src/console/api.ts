@@ -300,9 +300,17 @@ export interface ConsoleRelease {
   replicas?: number;
 }
 
-/** GET /api/releases: each component's history, newest revision first. */
+/**
+ * GET /api/releases: each component's history, newest revision first; a component whose history
+ * cannot be read has `error` saying why (and no releases), the others still show.
+ */
 export interface ConsoleReleases {
-  components: { component: string; deployedRevision: number | null; releases: ConsoleRelease[] }[];
+  components: {
+    component: string;
+    deployedRevision: number | null;
+    releases: ConsoleRelease[];
+    error?: string;
+  }[];
 }
 
 export interface ConsoleDagRun {
@@ -347,7 +355,9 @@ export interface ConsoleTaskInstance {
 
 /**
  * GET /api/pipelines/:dagId/runs/:runId: the run's tasks, and for each task that failed the tail
- * of its log (or why it could not be read).
+ * of its log (or why it could not be read). Otherwise `{error}`: 400 for an id Airflow would not
+ * take (checked before Airflow is asked), 404 with Airflow's message for an unknown DAG or run,
+ * 503 when Airflow is off, down or refuses the login, 502 for any other answer of Airflow's.
  */
 export interface ConsoleDagRunDetail {
   run: ConsoleDagRun & { dagId: string };

@@ -7,6 +7,7 @@ import { deployedValues } from '../targets/local/releases/index.js';
 import { ensureConsoleToken } from '../targets/local/secrets.js';
 import { loadChartDashboards } from './dashboards/index.js';
 import { localOverviewSource } from './overview/index.js';
+import { localAirflowAccess, readReleases } from './releases/index.js';
 import { buildConsoleApp } from './server/index.js';
 import { durationSeconds } from '../platform/config/index.js';
 
@@ -82,6 +83,8 @@ export async function startConsole(opts: StartConsoleOptions): Promise<RunningCo
           }
         : null;
     },
+    releases: async () => readReleases(opts.stateDir, await source.values()),
+    airflow: localAirflowAccess({ stateDir: opts.stateDir, values: () => source.values() }),
     webRoot: opts.webRoot ?? webDistDir(),
     token,
     ...(opts.logLevel ? { log: { level: opts.logLevel } } : {}),

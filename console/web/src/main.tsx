@@ -7,15 +7,19 @@ import { DashboardList, DashboardView } from './views/Metrics.js';
 import { Catalog } from './views/Catalog.js';
 import { CatalogTable } from './views/CatalogTable.js';
 import { CatalogView } from './views/CatalogView.js';
+import { Releases } from './views/Releases.js';
+import { RunDetail } from './views/RunDetail.js';
 
-/**
- * The console's views, in navigation order. The catalog browser, releases and pipelines, and SQL
- * come here as they are built (issue 14).
- */
+/** The console's views, in navigation order. */
 const VIEWS = [
   { href: '/', label: 'Overview', current: (path: string) => path === '/' },
   { href: '/metrics', label: 'Metrics', current: (path: string) => path.startsWith('/metrics') },
   { href: '/catalog', label: 'Catalog', current: (path: string) => path.startsWith('/catalog') },
+  {
+    href: '/releases',
+    label: 'Releases',
+    current: (path: string) => path.startsWith('/releases'),
+  },
 ];
 
 function Nav() {
@@ -66,6 +70,8 @@ function App() {
             <Route path="/catalog" component={Catalog} />
             <Route path="/catalog/:warehouse/:namespace/tables/:table" component={CatalogTable} />
             <Route path="/catalog/:warehouse/:namespace/views/:view" component={CatalogView} />
+            <Route path="/releases" component={Releases} />
+            <Route path="/releases/runs/:dagId/:runId" component={RunDetail} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -8,13 +8,14 @@ import type {
 } from '../api.js';
 import { summarize } from '../dashboards/index.js';
 import type { CatalogSettings } from '../catalog/index.js';
+import { registerReleaseRoutes, type ReleasesDeps } from '../releases/index.js';
 import { requireLoopbackHost, requireToken, withoutToken } from './auth.js';
 import { registerCatalogRoutes } from './catalog.js';
 import { parseRangeQuery } from './metrics-query.js';
 import { queryRange, type PrometheusSettings } from './prometheus.js';
 import { registerWebPage } from './web.js';
 
-export interface ConsoleDeps {
+export interface ConsoleDeps extends ReleasesDeps {
   version: string;
   dashboards: readonly ChartDashboard[];
   overview: () => Promise<ConsoleOverview>;
@@ -56,8 +57,9 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
       : false,
     // A console request is small; anything larger is not from the page.
     bodyLimit: 16 * 1024,
-    // A namespace of several levels and a table name fit; the catalog routes then say what is
-    // wrong with a name too long instead of the router's bare 404.
+    // A namespace of several levels, a table name, an Airflow run id (up to 250 characters, its
+    // ":" and "+" percent-encoded) fit; the routes then say what is wrong with a name too long
+    // instead of the router's bare 404.
     routerOptions: { maxParamLength: 1024 },
   });
   app.addHook('onSend', async (_request, reply) => {
@@ -116,6 +118,8 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
   });
 
   await registerCatalogRoutes(app, { catalog: deps.catalog });
+  registerReleaseRoutes(app, deps);
+
   await registerWebPage(app, deps.webRoot);
   return app;
 }

@@ -9,6 +9,7 @@ import type {
 } from '../../../src/console/api.js';
 import type { CatalogSettings } from '../../../src/console/catalog/index.js';
 import { buildConsoleApp } from '../../../src/console/server/index.js';
+import { consoleDeps } from '../../support/console.js';
 import { findFreePort, parseJson, stringifyJson } from '../../../src/lib/index.js';
 import { build, type TestCatalog } from '../../support/catalog-app.js';
 
@@ -147,15 +148,7 @@ beforeAll(async () => {
     token: null,
     warehouses: [{ name: 'default', location: catalog.warehouse.location }],
   };
-  consoleApp = await buildConsoleApp({
-    version: 'test',
-    dashboards: [],
-    overview: () => Promise.reject(new Error('unused')),
-    prometheus: async () => null,
-    catalog: async () => settings,
-    webRoot: '/nonexistent',
-    token: null,
-  });
+  consoleApp = await buildConsoleApp(consoleDeps({ catalog: async () => settings }));
   await consoleApp.listen({ host: '127.0.0.1', port: 0 });
   const c = consoleApp.server.address();
   consoleUrl = `http://127.0.0.1:${typeof c === 'object' && c ? c.port : 0}`;

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsole, type RunningConsole } from '../../../src/console/index.js';
+import type { RunningConsole } from '../../../src/console/index.js';
 import { buildConsoleApp, SESSION_COOKIE } from '../../../src/console/server/index.js';
 import { findFreePort } from '../../../src/lib/index.js';
 import { dashboardQueries } from '../../../src/platform/observability/index.js';
@@ -17,6 +17,8 @@ import {
 } from '../../../src/targets/local/observability/index.js';
 import { consoleTokenFile } from '../../../src/targets/local/secrets.js';
 import { cli } from '../../support/cli.js';
+import { consoleDeps, startTestConsole } from '../../support/console.js';
+import { rawGet } from '../../support/raw-http.js';
 import { killOnExit, OutputBuffer, terminate, waitUntilReady } from '../../support/process.js';
 
 /**
@@ -47,32 +49,6 @@ async function startChild(spec: LaunchSpec, what: string): Promise<void> {
     what,
     timeoutMs: 60_000,
     output,
-  });
-}
-
-/** A raw GET: fetch() normalizes `..` and `%2e%2e` away before sending, a hostile client does not. */
-function rawGet(
-  base: string,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, path, method: 'GET', headers },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
   });
 }
 
@@ -143,15 +119,7 @@ beforeAll(async () => {
       `console: { port: ${await findFreePort()} }`,
     ].join('\n'),
   );
-  consoleApp = await startConsole({
-    env: 'local',
-    valuesFiles: [valuesFile],
-    stateDir: home,
-    host: '127.0.0.1',
-    port: 0,
-    webRoot: web,
-    diagnoseIntervalMs: 3_600_000,
-  });
+  consoleApp = await startTestConsole({ stateDir: home, valuesFile, webRoot: web });
   // A few scrapes, so a range query ending now has samples before its end.
   const query = encodeURIComponent('count_over_time(up{job="prometheus"}[1m]) >= 3');
   const deadline = Date.now() + 30_000;
@@ -358,15 +326,12 @@ describe('the proxy when Prometheus misbehaves (a loopback stand-in: only for er
   afterAll(() => new Promise<void>((r) => standIn.close(() => r())));
 
   async function ask(prometheusUrl: string) {
-    const app = await buildConsoleApp({
-      version: 'test',
-      dashboards: [],
-      overview: () => Promise.reject(new Error('unused')),
-      prometheus: async () => ({ url: prometheusUrl, scrapeIntervalSeconds: 15 }),
-      catalog: async () => null,
-      webRoot: web,
-      token: null,
-    });
+    const app = await buildConsoleApp(
+      consoleDeps({
+        prometheus: async () => ({ url: prometheusUrl, scrapeIntervalSeconds: 15 }),
+        webRoot: web,
+      }),
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const a = app.server.address();
@@ -451,15 +416,7 @@ describe('the page: console/web/dist only', () => {
   });
 
   it('without a built page: 503 saying how to build it', async () => {
-    const app = await buildConsoleApp({
-      version: 'test',
-      dashboards: [],
-      overview: () => Promise.reject(new Error('unused')),
-      prometheus: async () => null,
-      catalog: async () => null,
-      webRoot: join(dir, 'not-built'),
-      token: null,
-    });
+    const app = await buildConsoleApp(consoleDeps({ webRoot: join(dir, 'not-built') }));
     await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const a = app.server.address();

@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import {
-  failedTasks,
   parseConf,
   renderDagList,
   renderFailure,
@@ -9,10 +8,10 @@ import {
   renderRuns,
   renderTaskStates,
   shortTime,
-  tail,
   waitForRun,
   type RunWaiter,
 } from '../../../src/cli/dags.js';
+import { failedTasks, tail } from '../../../src/targets/local/airflow/failures.js';
 import {
   AirflowApiError,
   AirflowClient,
@@ -21,6 +20,7 @@ import {
   type AirflowDag,
   type AirflowDagRun,
   type AirflowTaskInstance,
+  AirflowUnreachableError,
 } from '../../../src/targets/local/airflow/client.js';
 
 const dag = (over: Partial<AirflowDag> = {}): AirflowDag => ({
@@ -280,6 +280,48 @@ describe('AirflowClient', () => {
     expect(err).toBeInstanceOf(AirflowApiError);
     expect((err as AirflowApiError).status).toBe(404);
     expect((err as AirflowApiError).detail).toBe('The Dag with dag_id: `nope` was not found');
+  });
+
+  it('shares one login between calls made side by side, and tries again after a refused one', async () => {
+    let logins = 0;
+    const { impl } = fakeFetch({
+      'POST /auth/token': () =>
+        ++logins === 1 ? [401, { detail: 'no' }] : [201, { access_token: 't' }],
+      'GET /api/v2/importErrors?limit=100': () => [200, { import_errors: [] }],
+      'GET /api/v2/dags?limit=100&order_by=dag_id': () => [200, { dags: [] }],
+    });
+    const client = new AirflowClient({
+      baseUrl: 'http://airflow',
+      username: 'a',
+      password: 'b',
+      fetch: impl,
+    });
+    const refused = await Promise.all([client.listDags(), client.listImportErrors()]).catch(
+      (e: unknown) => e,
+    );
+    expect((refused as AirflowApiError).status).toBe(401);
+    expect(logins).toBe(1);
+    await Promise.all([client.listDags(), client.listImportErrors()]);
+    expect(logins).toBe(2);
+  });
+
+  it('gives up on a request after timeoutMs, as unreachable', async () => {
+    const hang = ((_input: unknown, init: RequestInit = {}) =>
+      new Promise((_resolve, reject) => {
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      })) as typeof fetch;
+    const client = new AirflowClient({
+      baseUrl: 'http://airflow',
+      username: 'a',
+      password: 'b',
+      fetch: hang,
+      timeoutMs: 50,
+    });
+    const err = await client.listDags().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AirflowUnreachableError);
+    expect((err as Error).message).toBe(
+      "Airflow's API server at http://airflow is not reachable: no answer in time",
+    );
   });
 
   it('reads FastAPI validation details', () => {

@@ -1,7 +1,7 @@
 /**
  * A small client for Airflow 3's REST API (v2) behind SimpleAuthManager: a JWT from
  * `POST /auth/token` ({username, password} as JSON, answered 201 {access_token}), then bearer
- * requests. Only the calls the CLI needs; responses are narrowed to the fields it reads.
+ * requests. Only the calls the CLI and the console need; responses are narrowed to the fields they read.
  */
 
 export interface AirflowClientOptions {
@@ -11,6 +11,8 @@ export interface AirflowClientOptions {
   password: string;
   /** Injected by tests; the global fetch otherwise. */
   fetch?: typeof fetch;
+  /** Give up on a request after this long (a server must not hang on a stuck Airflow); none by default. */
+  timeoutMs?: number;
 }
 
 export interface AirflowDag {
@@ -72,11 +74,20 @@ export class AirflowUnreachableError extends Error {
     readonly baseUrl: string,
     cause: unknown,
   ) {
-    super(
-      `Airflow's API server at ${baseUrl} is not reachable: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
+    super(`Airflow's API server at ${baseUrl} is not reachable: ${unreachableReason(cause)}`, {
+      cause,
+    });
     this.name = 'AirflowUnreachableError';
   }
+}
+
+/** fetch's own message is "fetch failed"; its cause's code (ECONNREFUSED) says what happened. */
+function unreachableReason(cause: unknown): string {
+  if (cause instanceof Error && cause.name === 'TimeoutError') return 'no answer in time';
+  const code =
+    cause instanceof Error ? (cause.cause as { code?: unknown } | undefined)?.code : undefined;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return typeof code === 'string' ? `${message} (${code})` : message;
 }
 
 type Json = Record<string, unknown>;
@@ -171,7 +182,7 @@ export function logLines(body: unknown): string[] {
 const enc = encodeURIComponent;
 
 export class AirflowClient {
-  private token: string | undefined;
+  private token: Promise<string> | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly baseUrl: string;
 
@@ -190,11 +201,20 @@ export class AirflowClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        ...(this.opts.timeoutMs !== undefined
+          ? { signal: AbortSignal.timeout(this.opts.timeoutMs) }
+          : {}),
       });
     } catch (err) {
       throw new AirflowUnreachableError(this.baseUrl, err);
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      // The answer stopped half-way (the timeout, or the server went away).
+      throw new AirflowUnreachableError(this.baseUrl, err);
+    }
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -217,9 +237,19 @@ export class AirflowClient {
     return typeof result === 'object' && result !== null ? (result as Json) : {};
   }
 
-  /** Gets (once per client) a JWT; its lifetime (24 h by default) outlasts any CLI command. */
-  async login(): Promise<string> {
-    if (this.token) return this.token;
+  /**
+   * Gets (once per client) a JWT; its lifetime (24 h by default) outlasts any CLI command.
+   * Calls made side by side share one login; a failed login is tried again by the next call.
+   */
+  login(): Promise<string> {
+    this.token ??= this.requestToken().catch((err: unknown) => {
+      this.token = undefined;
+      throw err;
+    });
+    return this.token;
+  }
+
+  private async requestToken(): Promise<string> {
     const res = await this.send(
       'POST',
       '/auth/token',
@@ -229,7 +259,6 @@ export class AirflowClient {
     const token = typeof res === 'object' && res !== null ? (res as Json)['access_token'] : null;
     if (typeof token !== 'string')
       throw new AirflowApiError(500, 'POST', '/auth/token', 'no access_token in the response');
-    this.token = token;
     return token;
   }
 

@@ -17,3 +17,19 @@ export {
 } from './specs.js';
 export { readAdminCredentials, writeAdminCredentials } from './credentials.js';
 export { prepareAirflowDatabase } from './migrate.js';
+export {
+  AIRFLOW_OFF_HELP,
+  AirflowCredentialsError,
+  localAirflowClient,
+  localAirflowUrl,
+} from './connect.js';
+export { failedTasks, LOG_TAIL_LINES, tail } from './failures.js';
+export {
+  AirflowApiError,
+  AirflowClient,
+  AirflowUnreachableError,
+  type AirflowDag,
+  type AirflowDagRun,
+  type AirflowImportError,
+  type AirflowTaskInstance,
+} from './client.js';
