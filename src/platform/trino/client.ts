@@ -20,6 +20,18 @@ export interface TrinoResult {
   /** For statements other than SELECT, e.g. `CREATE TABLE`, `INSERT`. */
   updateType?: string;
   updateCount?: number;
+  /** With `maxRows`: more rows than that arrived, the rest were not fetched (`rows` holds `maxRows`). */
+  truncated?: boolean;
+}
+
+export interface QueryOptions {
+  /** Aborting it cancels the query on the server too. */
+  signal?: AbortSignal;
+  /**
+   * Keep at most this many rows: once more arrive, the query is cancelled on the server (DELETE
+   * of its next URI) instead of being read to the end, and the result says `truncated`.
+   */
+  maxRows?: number;
 }
 
 /** Trino ran the query and reports that it failed (syntax, missing table, runtime error...). */
@@ -97,8 +109,8 @@ export class TrinoClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
   }
 
-  /** Runs one statement to completion. Aborting `signal` cancels it on the server too. */
-  async query(sql: string, { signal }: { signal?: AbortSignal } = {}): Promise<TrinoResult> {
+  /** Runs one statement to completion, or until `maxRows` is exceeded (see `QueryOptions`). */
+  async query(sql: string, { signal, maxRows }: QueryOptions = {}): Promise<TrinoResult> {
     const headers: Record<string, string> = {
       'X-Trino-User': this.opts.user ?? 'lakehouse',
       'X-Trino-Source': this.opts.source ?? 'lakehouse',
@@ -110,6 +122,7 @@ export class TrinoClient {
     let page = await this.request(`${this.baseUrl}/v1/statement`, 'POST', headers, signal, sql);
     const rows: unknown[][] = [];
     let columns: TrinoColumn[] | undefined;
+    let truncated = false;
     for (;;) {
       // Keep name and type only: typeSignature repeats the type in a structured form.
       if (page.columns) columns = page.columns.map(({ name, type }) => ({ name, type }));
@@ -124,20 +137,38 @@ export class TrinoClient {
           page.id,
         );
       }
+      if (maxRows !== undefined && rows.length > maxRows) {
+        truncated = true;
+        rows.length = maxRows;
+        // Nobody reads the rest: free the query's resources instead of letting it run on.
+        if (page.nextUri) await this.cancel(page.nextUri, headers);
+        break;
+      }
       if (!page.nextUri) break;
       const next = page.nextUri;
       try {
         page = await this.request(next, 'GET', headers, signal);
       } catch (err) {
         // Free the query's resources on the server; nobody is reading its results any more.
-        if (signal?.aborted) await fetch(next, { method: 'DELETE', headers }).catch(() => {});
+        if (signal?.aborted) await this.cancel(next, headers);
         throw err;
       }
     }
     const result: TrinoResult = { queryId: page.id, columns: columns ?? [], rows };
     if (page.updateType !== undefined) result.updateType = page.updateType;
     if (page.updateCount !== undefined) result.updateCount = page.updateCount;
+    if (maxRows !== undefined) result.truncated = truncated;
     return result;
+  }
+
+  /**
+   * DELETE of a next URI: Trino cancels the query (USER_CANCELED). Best effort, bounded: the
+   * caller is already done with the query, whether or not Trino still answers.
+   */
+  private async cancel(nextUri: string, headers: Record<string, string>): Promise<void> {
+    await fetch(nextUri, { method: 'DELETE', headers, signal: AbortSignal.timeout(10_000) })
+      .then((res) => res.body?.cancel())
+      .catch(() => {});
   }
 
   /** `GET /v1/info`: version, role and whether the node is still starting. */
