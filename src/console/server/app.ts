@@ -10,6 +10,7 @@ import { summarize } from '../dashboards/index.js';
 import { requireLoopbackHost, requireToken, withoutToken } from './auth.js';
 import { parseRangeQuery } from './metrics-query.js';
 import { queryRange, type PrometheusSettings } from './prometheus.js';
+import { registerSqlRoutes } from './sql.js';
 import { registerWebPage } from './web.js';
 
 export interface ConsoleDeps {
@@ -21,6 +22,11 @@ export interface ConsoleDeps {
    * it is switched off, so every chart says so.
    */
   prometheus: () => Promise<PrometheusSettings | null>;
+  /**
+   * Where the Trino coordinator is now (`http://127.0.0.1:8080`); null when Trino is switched
+   * off, so POST /api/sql says so. Absent (apps that serve other views only): the same as off.
+   */
+  trino?: () => Promise<string | null>;
   /** The built page (console/web/dist). */
   webRoot: string;
   /** Required on every request but /healthz when set (the console binds a non-loopback address). */
@@ -108,6 +114,8 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
     const answer = await queryRange(prometheus, parsed.query);
     return reply.code(answer.status).send(answer.body);
   });
+
+  registerSqlRoutes(app, deps.trino ?? (async () => null));
 
   await registerWebPage(app, deps.webRoot);
   return app;
