@@ -4,6 +4,7 @@ import './style.css';
 import { useTitle } from './title.js';
 import { Overview } from './views/Overview.js';
 import { DashboardList, DashboardView } from './views/Metrics.js';
+import { Sql } from './views/Sql.js';
 
 /**
  * The console's views, in navigation order. The catalog browser, releases and pipelines, and SQL
@@ -12,6 +13,7 @@ import { DashboardList, DashboardView } from './views/Metrics.js';
 const VIEWS = [
   { href: '/', label: 'Overview', current: (path: string) => path === '/' },
   { href: '/metrics', label: 'Metrics', current: (path: string) => path.startsWith('/metrics') },
+  { href: '/sql', label: 'SQL', current: (path: string) => path === '/sql' },
 ];
 
 function Nav() {
@@ -59,6 +61,7 @@ function App() {
             <Route path="/" component={Overview} />
             <Route path="/metrics" component={DashboardList} />
             <Route path="/metrics/:uid" component={DashboardView} />
+            <Route path="/sql" component={Sql} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>
