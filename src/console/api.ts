@@ -399,7 +399,8 @@ export interface SqlResult {
  * A cancelled query answers 409 with `cancelled: true`.
  *
  * Statuses: 400 a malformed body, or Trino failed the query as the user's error (syntax, a
- * missing table, Access Denied); 409 `cancelled`, or a query with that clientQueryId is running
+ * missing table, Access Denied); 403 `ALTER TABLE … EXECUTE`, the one write Trino's access control
+ * does not refuse the console's user (src/console/sql/guard.ts); 409 `cancelled`, or a query with that clientQueryId is running
  * already; 429 too many queries at once; 502 Trino failed otherwise or cannot be reached; 503
  * Trino is switched off.
  *

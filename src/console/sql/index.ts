@@ -11,4 +11,5 @@ export {
 } from './request.js';
 export { CONSOLE_TRINO_USER } from '../../platform/trino/index.js';
 export { CONSOLE_TRINO_SOURCE, MAX_RUNNING, SqlRunner, type SqlAnswer } from './runner.js';
+export { isTableProcedure, TABLE_PROCEDURE_REFUSED } from './guard.js';
 export { toSqlRows, toSqlValue } from './values.js';

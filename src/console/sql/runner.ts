@@ -5,6 +5,7 @@ import {
   TrinoHttpError,
   TrinoQueryError,
 } from '../../platform/trino/index.js';
+import { isTableProcedure, TABLE_PROCEDURE_REFUSED } from './guard.js';
 import type { SqlQuery } from './request.js';
 import { toSqlRows } from './values.js';
 
@@ -14,7 +15,7 @@ export const CONSOLE_TRINO_SOURCE = 'lakehouse-console';
 export const MAX_RUNNING = 4;
 
 export type SqlAnswer =
-  { status: 200; body: SqlResult } | { status: 400 | 409 | 429 | 502 | 503; body: SqlError };
+  { status: 200; body: SqlResult } | { status: 400 | 403 | 409 | 429 | 502 | 503; body: SqlError };
 
 interface Running {
   abort: AbortController;
@@ -25,7 +26,7 @@ interface Running {
 /**
  * The console's running SQL queries, by the page's clientQueryId, so the page can cancel one
  * (`cancel`) while its POST waits for the result. Trino itself enforces what the console's user
- * may do; this only runs, bounds and cancels.
+ * may do, but for the one write it lets through (./guard.ts); this runs, bounds and cancels.
  */
 export class SqlRunner {
   private readonly running = new Map<string, Running>();
@@ -42,6 +43,8 @@ export class SqlRunner {
    */
   async run(query: SqlQuery, trinoUrl: string): Promise<SqlAnswer> {
     const id = query.clientQueryId;
+    if (isTableProcedure(query.sql))
+      return { status: 403, body: { error: TABLE_PROCEDURE_REFUSED } };
     if (this.running.has(id)) {
       return { status: 409, body: { error: `a query with clientQueryId ${id} is running` } };
     }

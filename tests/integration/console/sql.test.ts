@@ -411,6 +411,14 @@ describe('POST /api/sql on a real Trino', () => {
     expect(answer.body.errorName).toBe('ADMINISTRATIVELY_KILLED');
   });
 
+  it('refuses ALTER TABLE … EXECUTE itself (Trino would run it), and Trino never sees it', async () => {
+    const marker = `texec_${randomUUID().slice(0, 8)}`;
+    const r = await post(sql(`ALTER TABLE memory.default.${marker} EXECUTE optimize`));
+    expect(r.status).toBe(403);
+    expect(r.body.error).toMatch(/^The console is read-only: ALTER TABLE … EXECUTE/);
+    expect(await consoleQueries(marker)).toEqual([]);
+  });
+
   it("the console's user cannot kill a query or call a catalog procedure", async () => {
     const r = await post(
       sql(

@@ -5,6 +5,7 @@ import {
   DEFAULT_CATALOG,
   DEFAULT_MAX_ROWS,
   isClientQueryId,
+  isTableProcedure,
   MAX_SQL_LENGTH,
   parseSqlRequest,
   SqlRunner,
@@ -89,6 +90,34 @@ describe('toSqlValue', () => {
   });
 });
 
+describe('isTableProcedure: the write Trino does not refuse the read-only user', () => {
+  it.each([
+    'ALTER TABLE t EXECUTE optimize',
+    "alter table iceberg.sales.orders execute expire_snapshots(retention_threshold => '7d')",
+    'ALTER TABLE IF EXISTS "my table" EXECUTE remove_orphan_files',
+    'ALTER /* hidden */ TABLE\n  a."b.c" -- comment\n  EXECUTE optimize',
+    'EXPLAIN ANALYZE ALTER TABLE t EXECUTE optimize',
+    'ALTER TABLE execute EXECUTE optimize',
+    "  Alter Table cat.sch.tbl Execute optimize(file_size_threshold => '10MB');",
+  ])('refuses %j', (sql) => {
+    expect(isTableProcedure(sql)).toBe(true);
+  });
+
+  it.each([
+    'SELECT 1',
+    "SELECT 'ALTER TABLE t EXECUTE optimize'",
+    'SELECT "ALTER TABLE t EXECUTE optimize" FROM t',
+    '-- ALTER TABLE t EXECUTE optimize\nSELECT 1',
+    '/* ALTER TABLE t EXECUTE optimize */ SELECT 1',
+    'ALTER TABLE t ADD COLUMN execute integer',
+    'ALTER TABLE t RENAME TO execute',
+    'EXECUTE my_statement',
+    "SELECT 'it''s ALTER TABLE t EXECUTE x'",
+  ])('leaves %j to Trino', (sql) => {
+    expect(isTableProcedure(sql)).toBe(false);
+  });
+});
+
 describe('SqlRunner', () => {
   let server: Server | undefined;
   const held: ServerResponse[] = [];
@@ -137,6 +166,17 @@ describe('SqlRunner', () => {
     runner.cancelAll();
     expect(await second).toMatchObject({ status: 409, body: { cancelled: true } });
     expect(runner.size).toBe(0);
+  });
+
+  it('refuses ALTER TABLE … EXECUTE (403) before asking Trino', async () => {
+    const answer = await new SqlRunner().run(
+      { ...query(), sql: 'ALTER TABLE t EXECUTE optimize' },
+      'http://127.0.0.1:9',
+    );
+    expect(answer).toMatchObject({
+      status: 403,
+      body: { error: expect.stringMatching(/^The console is read-only: ALTER TABLE … EXECUTE/) },
+    });
   });
 
   it('an unreachable Trino is a 502 naming the commands that tell why', async () => {

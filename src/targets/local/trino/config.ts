@@ -139,6 +139,8 @@ export function renderTrinoNode(opts: TrinoNodeOptions): TrinoFiles {
  * procedures and changing an owner (`authorization`), and reading system information (the
  * system connector's tables, /v1/node). Writing it (graceful shutdown) stays refused as the
  * default refused it; workers are drained, never the coordinator. Impersonation stays refused.
+ * Trino 476 checks no table procedure here (`ALTER TABLE … EXECUTE optimize` runs even for a
+ * read-only user): the console refuses those itself (src/console/sql/guard.ts).
  */
 export function coordinatorAccessRules(): Record<string, unknown[]> {
   const user = CONSOLE_TRINO_USER;
