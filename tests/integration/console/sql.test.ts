@@ -14,6 +14,7 @@ import { versions } from '../../../src/platform/versions.js';
 import { ensureJavaRuntime, ensureTrinoServer } from '../../../src/targets/local/install/index.js';
 import {
   isReady,
+  queryWhileWorkersSettle,
   renderTrinoNode,
   TrinoClient,
   TrinoQueryError,
@@ -106,8 +107,10 @@ beforeAll(async () => {
     timeoutMs: 240_000,
     output,
   });
-  say(`Trino ready after ${formatDuration(Date.now() - t)}`);
   admin = new TrinoClient({ baseUrl: trinoUrl, source: 'lakehouse-test' });
+  // The scheduler sees the coordinator as a node a few seconds after SELECT 1 answers.
+  await queryWhileWorkersSettle(admin, 'SELECT count(*) FROM tpch.tiny.region');
+  say(`Trino ready after ${formatDuration(Date.now() - t)}`);
   ({ app, url: consoleUrl } = await listen(async () => trinoUrl));
 }, 600_000);
 
@@ -197,6 +200,16 @@ describe('POST /api/sql on a real Trino', () => {
 
   it('uses the session catalog and schema the page gives', async () => {
     const { status, body } = await post(sql('SELECT count(*) FROM region'));
+    expect(status).toBe(200);
+    expect(body.rows).toEqual([[5]]);
+  });
+
+  it('without a catalog the session catalog is iceberg, and a qualified query runs anyway', async () => {
+    const { status, body } = await post({
+      sql: 'SELECT count(*) FROM tpch.tiny.region',
+      clientQueryId: randomUUID(),
+    });
+    expect(body.error).toBeUndefined();
     expect(status).toBe(200);
     expect(body.rows).toEqual([[5]]);
   });
