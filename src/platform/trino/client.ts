@@ -99,6 +99,36 @@ interface QueryResults {
   };
 }
 
+/**
+ * `work`'s value, or `signal`'s abort reason as soon as it aborts; `onLate` gets the value when
+ * it arrives after the abort, so what it started can be undone.
+ */
+function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  onLate: (value: T) => void,
+): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      work.then(onLate, () => {});
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!signal.aborted) resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!signal.aborted) reject(err);
+      },
+    );
+  });
+}
+
 /** Statuses the protocol says to retry the same request after a pause. */
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -119,7 +149,13 @@ export class TrinoClient {
     if (this.opts.catalog) headers['X-Trino-Catalog'] = this.opts.catalog;
     if (this.opts.schema) headers['X-Trino-Schema'] = this.opts.schema;
 
-    let page = await this.request(`${this.baseUrl}/v1/statement`, 'POST', headers, signal, sql);
+    // The POST itself is not aborted: Trino answers it with the query's id and next URI, which
+    // are needed to cancel the query. An abort still ends this call at once; the query is
+    // cancelled when the POST's answer arrives.
+    const posted = this.request(`${this.baseUrl}/v1/statement`, 'POST', headers, undefined, sql);
+    let page = await untilAborted(posted, signal, (first) => {
+      if (first.nextUri) void this.cancel(first.nextUri, headers);
+    });
     const rows: unknown[][] = [];
     let columns: TrinoColumn[] | undefined;
     let truncated = false;
