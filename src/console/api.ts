@@ -407,6 +407,15 @@ export interface SqlResult {
  * 4xx/5xx from POST /api/sql: `error` is Trino's message as Trino gives it when Trino failed the
  * query (with its errorName/errorType), or why the server refused or could not run it.
  * A cancelled query answers 409 with `cancelled: true`.
+ *
+ * Statuses: 400 a malformed body, or Trino failed the query as the user's error (syntax, a
+ * missing table, Access Denied); 403 `ALTER TABLE … EXECUTE`, the one write Trino's access control
+ * does not refuse the console's user (src/console/sql/guard.ts); 409 `cancelled`, or a query with that clientQueryId is running
+ * already; 429 too many queries at once; 502 Trino failed otherwise or cannot be reached; 503
+ * Trino is switched off.
+ *
+ * DELETE /api/sql/:clientQueryId answers 202 `{cancelled: true}`, 404 when no query with that id
+ * is running (any more), 400 when the id is not a UUID.
  */
 export interface SqlError {
   error: string;

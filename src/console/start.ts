@@ -85,6 +85,10 @@ export async function startConsole(opts: StartConsoleOptions): Promise<RunningCo
     },
     releases: async () => readReleases(opts.stateDir, await source.values()),
     airflow: localAirflowAccess({ stateDir: opts.stateDir, values: () => source.values() }),
+    trino: async () => {
+      const trino = (await source.values()).trino;
+      return trino.enabled ? `http://127.0.0.1:${trino.coordinator.port}` : null;
+    },
     webRoot: opts.webRoot ?? webDistDir(),
     token,
     ...(opts.logLevel ? { log: { level: opts.logLevel } } : {}),

@@ -25,8 +25,8 @@ const unused = (what: string) => () => Promise.reject(new Error(`${what}: not us
 
 /**
  * What `buildConsoleApp` needs, for a test about some of its routes: the sources the test does
- * not give fail when asked (so a route reading one it should not is caught), Prometheus and the
- * catalog are switched off, there is no page and no token.
+ * not give fail when asked (so a route reading one it should not is caught), Prometheus, the
+ * catalog and Trino are switched off, there is no page and no token.
  */
 export function consoleDeps(over: Partial<ConsoleDeps> = {}): ConsoleDeps {
   return {
@@ -35,6 +35,7 @@ export function consoleDeps(over: Partial<ConsoleDeps> = {}): ConsoleDeps {
     overview: unused('the overview'),
     prometheus: async () => null,
     catalog: async () => null,
+    trino: async () => null,
     releases: unused('the release history'),
     airflow: unused('Airflow'),
     webRoot: '/nonexistent',

@@ -9,6 +9,7 @@ import { CatalogTable } from './views/CatalogTable.js';
 import { CatalogView } from './views/CatalogView.js';
 import { Releases } from './views/Releases.js';
 import { RunDetail } from './views/RunDetail.js';
+import { Sql } from './views/Sql.js';
 
 /** The console's views, in navigation order. */
 const VIEWS = [
@@ -20,6 +21,7 @@ const VIEWS = [
     label: 'Releases',
     current: (path: string) => path.startsWith('/releases'),
   },
+  { href: '/sql', label: 'SQL', current: (path: string) => path === '/sql' },
 ];
 
 function Nav() {
@@ -72,6 +74,7 @@ function App() {
             <Route path="/catalog/:warehouse/:namespace/views/:view" component={CatalogView} />
             <Route path="/releases" component={Releases} />
             <Route path="/releases/runs/:dagId/:runId" component={RunDetail} />
+            <Route path="/sql" component={Sql} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

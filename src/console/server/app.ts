@@ -13,6 +13,7 @@ import { requireLoopbackHost, requireToken, withoutToken } from './auth.js';
 import { registerCatalogRoutes } from './catalog.js';
 import { parseRangeQuery } from './metrics-query.js';
 import { queryRange, type PrometheusSettings } from './prometheus.js';
+import { registerSqlRoutes } from './sql.js';
 import { registerWebPage } from './web.js';
 
 export interface ConsoleDeps extends ReleasesDeps {
@@ -26,6 +27,11 @@ export interface ConsoleDeps extends ReleasesDeps {
   prometheus: () => Promise<PrometheusSettings | null>;
   /** Where the Iceberg REST catalog is now, with its token; null when it is switched off. */
   catalog: () => Promise<CatalogSettings | null>;
+  /**
+   * Where the Trino coordinator is now (`http://127.0.0.1:8080`); null when Trino is switched
+   * off, so POST /api/sql says so.
+   */
+  trino: () => Promise<string | null>;
   /** The built page (console/web/dist). */
   webRoot: string;
   /** Required on every request but /healthz when set (the console binds a non-loopback address). */
@@ -119,6 +125,7 @@ export async function buildConsoleApp(deps: ConsoleDeps): Promise<FastifyInstanc
 
   await registerCatalogRoutes(app, { catalog: deps.catalog });
   registerReleaseRoutes(app, deps);
+  registerSqlRoutes(app, deps.trino);
 
   await registerWebPage(app, deps.webRoot);
   return app;

@@ -20,6 +20,18 @@ export interface TrinoResult {
   /** For statements other than SELECT, e.g. `CREATE TABLE`, `INSERT`. */
   updateType?: string;
   updateCount?: number;
+  /** With `maxRows`: more rows than that arrived, the rest were not fetched (`rows` holds `maxRows`). */
+  truncated?: boolean;
+}
+
+export interface QueryOptions {
+  /** Aborting it cancels the query on the server too. */
+  signal?: AbortSignal;
+  /**
+   * Keep at most this many rows: once more arrive, the query is cancelled on the server (DELETE
+   * of its next URI) instead of being read to the end, and the result says `truncated`.
+   */
+  maxRows?: number;
 }
 
 /** Trino ran the query and reports that it failed (syntax, missing table, runtime error...). */
@@ -87,6 +99,36 @@ interface QueryResults {
   };
 }
 
+/**
+ * `work`'s value, or `signal`'s abort reason as soon as it aborts; `onLate` gets the value when
+ * it arrives after the abort, so what it started can be undone.
+ */
+function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  onLate: (value: T) => void,
+): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      work.then(onLate, () => {});
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!signal.aborted) resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!signal.aborted) reject(err);
+      },
+    );
+  });
+}
+
 /** Statuses the protocol says to retry the same request after a pause. */
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -97,8 +139,8 @@ export class TrinoClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
   }
 
-  /** Runs one statement to completion. Aborting `signal` cancels it on the server too. */
-  async query(sql: string, { signal }: { signal?: AbortSignal } = {}): Promise<TrinoResult> {
+  /** Runs one statement to completion, or until `maxRows` is exceeded (see `QueryOptions`). */
+  async query(sql: string, { signal, maxRows }: QueryOptions = {}): Promise<TrinoResult> {
     const headers: Record<string, string> = {
       'X-Trino-User': this.opts.user ?? 'lakehouse',
       'X-Trino-Source': this.opts.source ?? 'lakehouse',
@@ -107,9 +149,16 @@ export class TrinoClient {
     if (this.opts.catalog) headers['X-Trino-Catalog'] = this.opts.catalog;
     if (this.opts.schema) headers['X-Trino-Schema'] = this.opts.schema;
 
-    let page = await this.request(`${this.baseUrl}/v1/statement`, 'POST', headers, signal, sql);
+    // The POST itself is not aborted: Trino answers it with the query's id and next URI, which
+    // are needed to cancel the query. An abort still ends this call at once; the query is
+    // cancelled when the POST's answer arrives.
+    const posted = this.request(`${this.baseUrl}/v1/statement`, 'POST', headers, undefined, sql);
+    let page = await untilAborted(posted, signal, (first) => {
+      if (first.nextUri) void this.cancel(first.nextUri, headers);
+    });
     const rows: unknown[][] = [];
     let columns: TrinoColumn[] | undefined;
+    let truncated = false;
     for (;;) {
       // Keep name and type only: typeSignature repeats the type in a structured form.
       if (page.columns) columns = page.columns.map(({ name, type }) => ({ name, type }));
@@ -124,20 +173,38 @@ export class TrinoClient {
           page.id,
         );
       }
+      if (maxRows !== undefined && rows.length > maxRows) {
+        truncated = true;
+        rows.length = maxRows;
+        // Nobody reads the rest: free the query's resources instead of letting it run on.
+        if (page.nextUri) await this.cancel(page.nextUri, headers);
+        break;
+      }
       if (!page.nextUri) break;
       const next = page.nextUri;
       try {
         page = await this.request(next, 'GET', headers, signal);
       } catch (err) {
         // Free the query's resources on the server; nobody is reading its results any more.
-        if (signal?.aborted) await fetch(next, { method: 'DELETE', headers }).catch(() => {});
+        if (signal?.aborted) await this.cancel(next, headers);
         throw err;
       }
     }
     const result: TrinoResult = { queryId: page.id, columns: columns ?? [], rows };
     if (page.updateType !== undefined) result.updateType = page.updateType;
     if (page.updateCount !== undefined) result.updateCount = page.updateCount;
+    if (maxRows !== undefined) result.truncated = truncated;
     return result;
+  }
+
+  /**
+   * DELETE of a next URI: Trino cancels the query (USER_CANCELED). Best effort, bounded: the
+   * caller is already done with the query, whether or not Trino still answers.
+   */
+  private async cancel(nextUri: string, headers: Record<string, string>): Promise<void> {
+    await fetch(nextUri, { method: 'DELETE', headers, signal: AbortSignal.timeout(10_000) })
+      .then((res) => res.body?.cancel())
+      .catch(() => {});
   }
 
   /** `GET /v1/info`: version, role and whether the node is still starting. */

@@ -9,6 +9,8 @@ export {
   TrinoQueryError,
   type TrinoClientOptions,
   type TrinoColumn,
+  type QueryOptions,
   type TrinoInfo,
   type TrinoResult,
 } from './client.js';
+export { CONSOLE_TRINO_USER } from './users.js';

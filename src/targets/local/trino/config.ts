@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { CONSOLE_TRINO_USER } from '../../../platform/trino/index.js';
 
 /** S3 settings Trino's native file system uses to reach the object store (MinIO locally). */
 export interface TrinoS3 {
@@ -13,6 +14,8 @@ export interface TrinoS3 {
 /** A catalog, i.e. one `etc/catalog/<name>.properties`. */
 export type TrinoCatalog =
   | { name: string; connector: 'tpch' }
+  /** Tables held in the workers' memory, gone on restart: for tests that need to write. */
+  | { name: string; connector: 'memory' }
   | {
       name: string;
       connector: 'iceberg';
@@ -101,6 +104,15 @@ export function renderTrinoNode(opts: TrinoNodeOptions): TrinoFiles {
     ]),
     'etc/log.properties': properties([['io.trino', 'INFO']]),
   };
+  if (opts.role === 'coordinator') {
+    // The coordinator checks every query's access: the console's user may only read.
+    files['etc/access-control.properties'] = properties([
+      ['access-control.name', 'file'],
+      // Relative to the data directory, where the launcher links `etc` and runs Trino.
+      ['security.config-file', 'etc/rules.json'],
+    ]);
+    files['etc/rules.json'] = `${JSON.stringify(coordinatorAccessRules(), null, 2)}\n`;
+  }
   if (opts.role === 'worker') {
     // Trino's default access control refuses graceful shutdown (PUT /v1/info/state), which
     // `lakehouse scale` needs to drain a worker. Workers run no user queries (the coordinator
@@ -116,8 +128,43 @@ export function renderTrinoNode(opts: TrinoNodeOptions): TrinoFiles {
   return files;
 }
 
+/**
+ * Trino's file-based system access control rules (Trino's docs, "File-based access control"):
+ * each section's first matching rule decides, and no match denies. The console's user (src/console/sql) reads
+ * every catalog (`read-only` is what the read-only access control allows: SELECT, SHOW, session
+ * properties) and runs no catalog functions or procedures (a table function such as `query` can
+ * write). Everyone else keeps what Trino's default access control gave them before: all of every
+ * catalog; schemas, tables, session properties and queries (view and kill anyone's) have no
+ * section, which grants all; the sections whose absence would deny are spelled out: functions,
+ * procedures and changing an owner (`authorization`), and reading system information (the
+ * system connector's tables, /v1/node). Writing it (graceful shutdown) stays refused as the
+ * default refused it; workers are drained, never the coordinator. Impersonation stays refused.
+ * Trino 476 checks no table procedure here (`ALTER TABLE … EXECUTE optimize` runs even for a
+ * read-only user): the console refuses those itself (src/console/sql/guard.ts).
+ */
+export function coordinatorAccessRules(): Record<string, unknown[]> {
+  const user = CONSOLE_TRINO_USER;
+  return {
+    catalogs: [
+      { user, catalog: '.*', allow: 'read-only' },
+      { catalog: '.*', allow: 'all' },
+    ],
+    functions: [
+      { user, privileges: [] },
+      { privileges: ['EXECUTE', 'GRANT_EXECUTE', 'OWNERSHIP'] },
+    ],
+    procedures: [{ user, privileges: [] }, { privileges: ['EXECUTE', 'GRANT_EXECUTE'] }],
+    authorization: [
+      { original_user: user, new_user: '.*', new_role: '.*', allow: false },
+      { new_user: '.*', new_role: '.*', allow: true },
+    ],
+    system_information: [{ allow: ['read'] }],
+  };
+}
+
 function renderCatalog(catalog: TrinoCatalog): string {
   if (catalog.connector === 'tpch') return properties([['connector.name', 'tpch']]);
+  if (catalog.connector === 'memory') return properties([['connector.name', 'memory']]);
   return properties([
     ['connector.name', 'iceberg'],
     ['iceberg.catalog.type', 'rest'],

@@ -4,6 +4,7 @@
  * `../install` (`ensureJavaRuntime`, `ensureTrinoServer`, `ensureTrinoCli`).
  */
 export {
+  coordinatorAccessRules,
   isSecretFile,
   parseHeapMb,
   renderTrinoNode,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJavaSettings } from '../../../../../src/targets/local/install/index.js';
 import {
+  coordinatorAccessRules,
   parseHeapMb,
   renderCsv,
   renderJson,
@@ -79,12 +80,14 @@ describe('renderTrinoNode', () => {
   it('renders a coordinator that leaves the work to its workers and binds 127.0.0.1', () => {
     const files = renderTrinoNode(coordinator);
     expect(Object.keys(files).sort()).toEqual([
+      'etc/access-control.properties',
       'etc/catalog/iceberg.properties',
       'etc/catalog/tpch.properties',
       'etc/config.properties',
       'etc/jvm.config',
       'etc/log.properties',
       'etc/node.properties',
+      'etc/rules.json',
     ]);
     expect(files['etc/node.properties']).toBe(
       'node.environment=lakehouse\nnode.id=coordinator\nnode.data-dir=/state/trino/coordinator/data\n' +
@@ -128,6 +131,55 @@ describe('renderTrinoNode', () => {
     expect(worker['etc/access-control.properties']).toBe('access-control.name=allow-all\n');
     const alone = renderTrinoNode({ ...coordinator, workers: 0 });
     expect(alone['etc/config.properties']).toContain('node-scheduler.include-coordinator=true\n');
+  });
+
+  it('renders the memory catalog', () => {
+    const files = renderTrinoNode({
+      ...coordinator,
+      catalogs: [{ name: 'memory', connector: 'memory' }],
+    });
+    expect(files['etc/catalog/memory.properties']).toBe('connector.name=memory\n');
+  });
+
+  it("gives the coordinator file-based access control: the console's user reads, the rest keep all", () => {
+    const files = renderTrinoNode(coordinator);
+    expect(files['etc/access-control.properties']).toBe(
+      // Relative to the data directory, where the launcher links etc and runs Trino.
+      'access-control.name=file\nsecurity.config-file=etc/rules.json\n',
+    );
+    const rules = JSON.parse(files['etc/rules.json'] ?? '') as unknown;
+    expect(rules).toEqual(coordinatorAccessRules());
+    expect(rules).toEqual({
+      // First match wins; no match denies.
+      catalogs: [
+        { user: 'lakehouse-console', catalog: '.*', allow: 'read-only' },
+        { catalog: '.*', allow: 'all' },
+      ],
+      // Absent, these would allow only system.builtin's functions and procedures.
+      functions: [
+        { user: 'lakehouse-console', privileges: [] },
+        { privileges: ['EXECUTE', 'GRANT_EXECUTE', 'OWNERSHIP'] },
+      ],
+      procedures: [
+        { user: 'lakehouse-console', privileges: [] },
+        { privileges: ['EXECUTE', 'GRANT_EXECUTE'] },
+      ],
+      // Absent, nobody could change an owner.
+      authorization: [
+        { original_user: 'lakehouse-console', new_user: '.*', new_role: '.*', allow: false },
+        { new_user: '.*', new_role: '.*', allow: true },
+      ],
+      // Absent, nobody could read system.runtime.nodes (`lakehouse scale` and health do);
+      // graceful shutdown (write) stays refused, as Trino's default refused it.
+      system_information: [{ allow: ['read'] }],
+    });
+    // Schemas, tables, session properties and queries: absent sections grant everyone all.
+    for (const absent of ['schemas', 'tables', 'system_session_properties', 'queries']) {
+      expect(rules).not.toHaveProperty(absent);
+    }
+    // Workers check no user's query: they keep allow-all for graceful shutdown.
+    const worker = renderTrinoNode({ ...coordinator, role: 'worker', nodeId: 'w1' });
+    expect(worker['etc/rules.json']).toBeUndefined();
   });
 
   it('rejects values it cannot write and bad names', () => {
