@@ -10,13 +10,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DashboardSummary } from '../../src/console/api.js';
 import { durationSeconds } from '../../src/platform/config/index.js';
 import { alertRulesDir, loadAlertRules } from '../../src/platform/observability/index.js';
 import { SupervisorClient } from '../../src/targets/local/supervisor/index.js';
 import { launchBrowser } from '../support/browser.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { PythonScript } from '../support/python.js';
 
 /** Short, so rates have points a minute after `up` and PodDown fires soon after its `for`. */
 const SCRAPE_INTERVAL = '5s';
@@ -29,6 +30,22 @@ const VICTIM = 'iceberg-catalog';
 const LOAD_DATE = '2026-11-21';
 /** Metrics arrive a scrape (and statsd's flush) after the work: a dashboard is re-read meanwhile. */
 const DASHBOARD_SETTLE_MS = 90_000;
+
+const CATALOG_STATEMENTS = [
+  'CREATE SCHEMA iceberg.console',
+  `CREATE TABLE iceberg.console.orders
+     WITH (partitioning = ARRAY['year(orderdate)', 'bucket(custkey, 4)'], sorted_by = ARRAY['totalprice DESC'])
+     AS SELECT * FROM tpch.tiny.orders LIMIT 1000`,
+  'INSERT INTO iceberg.console.orders SELECT * FROM tpch.tiny.orders LIMIT 10',
+  `CREATE TABLE iceberg.console.events (id bigint, tags array(varchar), attrs map(varchar, bigint),
+     address row(city varchar, zip varchar), amount decimal(12, 2), at timestamp(6) with time zone)`,
+  `INSERT INTO iceberg.console.events VALUES (1, ARRAY['a'], MAP(ARRAY['k'], ARRAY[BIGINT '1']),
+     ROW('Oslo', '0150'), DECIMAL '12.50', TIMESTAMP '2026-12-01 10:00:00 UTC')`,
+  `CREATE VIEW iceberg.console.big_orders AS
+     SELECT orderkey, totalprice FROM iceberg.console.orders WHERE totalprice > 100000`,
+];
+/** What the data quality DAG's failed task logs (pipelines/dags/lakehouse_data_quality.py). */
+const QUALITY_FAILURE = 'check unique_orderkey failed';
 
 let platform: TestPlatform;
 let browser: Browser;
@@ -95,6 +112,83 @@ async function dashboardProblems(page: Page, d: DashboardSummary): Promise<strin
   return problems;
 }
 
+/** The cells of the first table in the section headed `title`, keyed by the table's headers. */
+async function sectionRows(page: Page, title: string): Promise<Record<string, string>[]> {
+  return page.$$eval(
+    'section',
+    (sections, wanted) => {
+      const section = sections.find((el) => el.querySelector('h2')?.textContent?.trim() === wanted);
+      const table = section?.querySelector('table');
+      if (!table) return [];
+      const headers = [...table.querySelectorAll('thead th')].map(
+        (th) => th.textContent?.trim() ?? '',
+      );
+      return [...table.querySelectorAll('tbody tr')].map((tr) =>
+        Object.fromEntries(
+          [...tr.querySelectorAll('th, td')].map((cell, i) => [
+            headers[i] ?? String(i),
+            cell.textContent?.trim() ?? '',
+          ]),
+        ),
+      );
+    },
+    title,
+  );
+}
+
+/** The text of the section headed `title` ('' when there is none). */
+async function sectionText(page: Page, title: string): Promise<string> {
+  return page.$$eval(
+    'section',
+    (sections, wanted) =>
+      sections.find((el) => el.querySelector('h2')?.textContent?.trim() === wanted)?.textContent ??
+      '',
+    title,
+  );
+}
+
+interface PyicebergTable {
+  formatVersion: number;
+  location: string;
+  schemaId: number;
+  fields: { id: number; name: string; type: string; required: boolean; depth: number }[];
+  specId: number;
+  partitionFields: {
+    fieldId: number;
+    name: string;
+    sourceId: number;
+    sourceName: string;
+    transform: string;
+  }[];
+  sortFields: { sourceId: number; transform: string; direction: string; nullOrder: string }[];
+  currentSnapshotId: string | null;
+  snapshots: {
+    snapshotId: string;
+    parentSnapshotId: string | null;
+    timestampMs: number;
+    operation: string;
+    summary: Record<string, string>;
+  }[];
+  refs: Record<string, { snapshotId: string; type: string }>;
+  metadataLog: { timestampMs: number; metadataFile: string }[];
+}
+
+/** The table as pyiceberg reads it through the platform's catalog (tests/e2e/py/describe_table.py). */
+async function describeWithPyiceberg(identifier: string): Promise<PyicebergTable> {
+  const script = new PythonScript(
+    inject('python'),
+    join(process.cwd(), 'tests', 'e2e', 'py', 'describe_table.py'),
+    [identifier],
+    {
+      PATH: process.env['PATH'],
+      HOME: platform.home,
+      PYICEBERG_HOME: platform.home,
+      LH_CATALOG_URI: `http://127.0.0.1:${platform.ports['icebergCatalog.port']}`,
+    },
+  );
+  return script.result<PyicebergTable>();
+}
+
 describe('console in a browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -113,13 +207,9 @@ describe('console in a browser', () => {
     processNames = (await SupervisorClient.forStateDir(platform.home).status()).map((p) => p.name);
 
     // Work for the dashboards to show: Trino queries, catalog commits, MinIO traffic.
-    await platform.sqlJson('CREATE SCHEMA iceberg.console');
-    await platform.sqlJson(
-      'CREATE TABLE iceberg.console.orders AS SELECT * FROM tpch.tiny.orders LIMIT 1000',
-    );
-    await platform.sqlJson(
-      'INSERT INTO iceberg.console.orders SELECT * FROM tpch.tiny.orders LIMIT 10',
-    );
+    // The tables the catalog browser is proven on: partitioned and sorted with two snapshots, and
+    // one of nested types; a view over the first.
+    for (const statement of CATALOG_STATEMENTS) await platform.sqlJson(statement);
     await platform.sqlJson('SELECT count(*) AS n FROM iceberg.console.orders');
     const conf = JSON.stringify({ load_date: LOAD_DATE });
     const ingest = await platform.runWithValues(
@@ -127,6 +217,16 @@ describe('console in a browser', () => {
       900_000,
     );
     expect(ingest.code, `${ingest.stdout}\n${ingest.stderr}`).toBe(0);
+    // A failed run for the pipelines view: data quality on a duplicated key.
+    await platform.sqlJson(
+      `INSERT INTO iceberg.lakehouse.orders SELECT * FROM iceberg.lakehouse.orders WHERE load_date = DATE '${LOAD_DATE}' AND orderkey = 1`,
+    );
+    const quality = await platform.runWithValues(
+      ['dags', 'trigger', 'lakehouse_data_quality', '--conf', conf, '--wait'],
+      900_000,
+    );
+    expect(quality.code, `${quality.stdout}\n${quality.stderr}`).toBe(1);
+    expect(`${quality.stdout}\n${quality.stderr}`).toContain(QUALITY_FAILURE);
   }, 1_500_000);
 
   afterAll(async () => {
@@ -218,6 +318,15 @@ describe('console in a browser', () => {
     expect(widths.length).toBeGreaterThan(0);
     for (const w of widths) expect(w).toBeLessThanOrEqual(390);
     await shot(page, 'dashboard-lakehouse-overview-390');
+    for (const [path, view] of [
+      ['/catalog/default/console/tables/events', 'catalog table'],
+      ['/sql', 'sql'],
+      ['/releases', 'releases'],
+    ] as const) {
+      await open(page, path, `${view} at 390 px`);
+      expect(await horizontalOverflow(page), view).toBeLessThanOrEqual(0);
+      await shot(page, `${view.replace(' ', '-')}-390`);
+    }
     await page.close();
   });
 
@@ -263,6 +372,210 @@ describe('console in a browser', () => {
       await supervisor.start(VICTIM);
     }
     await page.waitForSelector(`${row}[data-tone="ok"]`, { timeout: 120_000 });
+    await page.close();
+  });
+
+  it('browses to a table Trino created and shows what pyiceberg reads of it', async () => {
+    const page = await newPage();
+    /** From the top, as a person would: the warehouse's namespaces, one opened, then a link. */
+    const browseTo = async (name: string, view: string) => {
+      await open(page, '/catalog', 'catalog');
+      const namespace = page.locator('li[data-namespace="console"] > button');
+      if ((await namespace.getAttribute('aria-expanded')) !== 'true') await namespace.click();
+      const link = page.getByRole('link', { name, exact: true }).first();
+      await link.waitFor();
+      const started = Date.now();
+      await link.click();
+      await page.waitForSelector('.view[data-loaded="true"] section h2');
+      await page.waitForFunction(
+        (n) => document.querySelector('h1')?.textContent?.includes(n) === true,
+        name,
+      );
+      loadTimes[view] = Date.now() - started;
+      console.log(`console: ${view} loaded in ${loadTimes[view]} ms`);
+    };
+    await open(page, '/catalog', 'catalog');
+    await page.locator('li[data-namespace="console"] > button').click();
+    await page.getByRole('link', { name: 'orders', exact: true }).first().waitFor();
+    await shot(page, 'catalog');
+
+    for (const table of ['orders', 'events']) {
+      const expected = await describeWithPyiceberg(`console.${table}`);
+      await browseTo(table, `catalog table ${table}`);
+
+      const schema = await page.$$eval('table.schema tbody tr[data-field-id]', (trs) =>
+        trs.map((tr) => ({
+          id: Number(tr.getAttribute('data-field-id')),
+          name: tr.querySelector('th code')?.textContent ?? '',
+          type: tr.querySelector('td:nth-of-type(2) code')?.textContent ?? '',
+          required: tr.querySelector('td:nth-of-type(3)')?.textContent?.trim() === 'required',
+        })),
+      );
+      expect(schema, `${table}: schema`).toEqual(
+        expected.fields.map(({ id, name, type, required }) => ({ id, name, type, required })),
+      );
+      // Nested fields sit under their parent, one level deeper.
+      const depths = await page.$$eval('table.schema tbody tr[data-path]', (trs) =>
+        trs.map((tr) => (tr.getAttribute('data-path') ?? '').split('.').length - 1),
+      );
+      expect(depths).toEqual(expected.fields.map((f) => f.depth));
+
+      const spec = await sectionRows(page, 'Partition spec');
+      expect(
+        spec.map((r) => ({
+          fieldId: Number(r['Field ID']),
+          name: r['Name'],
+          source: r['Source'],
+          transform: r['Transform'],
+        })),
+        `${table}: partition spec`,
+      ).toEqual(
+        expected.partitionFields.map((f) => ({
+          fieldId: f.fieldId,
+          name: f.name,
+          source: expect.stringContaining(f.sourceName) as unknown as string,
+          transform: f.transform,
+        })),
+      );
+
+      // The timeline: every snapshot pyiceberg sees, newest first, with its operation and counts.
+      const snapshots = await page.$$eval('[data-snapshot-id]', (els) =>
+        els.map((el) => ({ id: el.getAttribute('data-snapshot-id'), text: el.textContent ?? '' })),
+      );
+      const newestFirst = [...expected.snapshots].reverse();
+      expect(snapshots.map((x) => x.id)).toEqual(newestFirst.map((x) => x.snapshotId));
+      for (const [i, snap] of newestFirst.entries()) {
+        const text = snapshots[i]?.text ?? '';
+        expect(text).toContain(snap.operation);
+        const added = snap.summary['added-records'];
+        if (added !== undefined) expect(text).toContain(Number(added).toLocaleString('en-US'));
+      }
+      const current = await sectionText(page, 'Current snapshot');
+      expect(current).toContain(expected.currentSnapshotId ?? 'none');
+      const refs = await sectionText(page, 'Refs');
+      for (const [name, ref] of Object.entries(expected.refs)) {
+        expect(refs).toContain(name);
+        expect(refs).toContain(ref.snapshotId);
+      }
+      const log = await sectionText(page, 'Metadata log');
+      for (const entry of expected.metadataLog) expect(log).toContain(entry.metadataFile);
+      if (table === 'orders') {
+        const order = await sectionText(page, 'Sort order');
+        expect(order).toContain('totalprice');
+        expect(order).toMatch(/desc/i);
+      }
+      await shot(page, `catalog-table-${table}`);
+    }
+
+    // The view: its SQL as Trino stored it, under its dialect.
+    await browseTo('big_orders', 'catalog view big_orders');
+    const dialects = await page.$$eval('figure[data-dialect]', (figures) =>
+      figures.map((f) => f.getAttribute('data-dialect')),
+    );
+    expect(dialects).toContain('trino');
+    expect(await sectionText(page, 'Versions')).toMatch(/SELECT\s+orderkey,\s+totalprice/i);
+    await shot(page, 'catalog-view-big_orders');
+    await page.close();
+  });
+
+  it("runs a query in the SQL box with the result `lakehouse sql` gives, and Trino's errors", async () => {
+    const sql =
+      'SELECT orderkey, orderstatus, totalprice, orderdate FROM iceberg.console.orders ORDER BY orderkey LIMIT 25';
+    const expected = await platform.sqlJson(sql);
+    const page = await newPage();
+    await open(page, '/sql', 'sql');
+    /** Runs `text` and waits until it ended: the view counts the statements that ended. */
+    const run = async (text: string) => {
+      const ended = Number(await page.getAttribute('.view.sql', 'data-ended'));
+      await page.getByLabel('SQL', { exact: true }).fill(text);
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.waitForSelector(`.view.sql[data-ended="${ended + 1}"]`, { timeout: 120_000 });
+    };
+    const started = Date.now();
+    await run(sql);
+    loadTimes['sql query'] = Date.now() - started;
+    const table = page.locator('[data-testid="sql-result"]');
+    const headers = await table
+      .locator('thead th[data-column]')
+      .evaluateAll((ths) => ths.map((th) => th.getAttribute('data-column')));
+    expect(headers).toEqual(['orderkey', 'orderstatus', 'totalprice', 'orderdate']);
+    const cells = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
+      );
+    expect(cells).toEqual(
+      expected.map((row) =>
+        ['orderkey', 'orderstatus', 'totalprice', 'orderdate'].map((k) => String(row[k])),
+      ),
+    );
+    await shot(page, 'sql');
+
+    // Trino's own error text, and the console's read-only user refused a write by Trino.
+    await run('SELECT * FROM iceberg.console.no_such_table');
+    await expect(page.textContent('[data-testid="sql-error"]')).resolves.toContain(
+      "Table 'iceberg.console.no_such_table' does not exist",
+    );
+    await shot(page, 'sql-error');
+    await run('DELETE FROM iceberg.console.orders');
+    await expect(page.textContent('[data-testid="sql-error"]')).resolves.toContain('Access Denied');
+    // The row limit: the first rows and a notice; then a long query cancelled on Trino.
+    await page.getByLabel('Row limit').fill('7');
+    await run('SELECT orderkey FROM tpch.tiny.orders ORDER BY orderkey');
+    await expect(table.locator('tbody tr').count()).resolves.toBe(7);
+    await expect(page.textContent('.view.sql')).resolves.toContain('Only the first 7 rows');
+    const ended = Number(await page.getAttribute('.view.sql', 'data-ended'));
+    await page
+      .getByLabel('SQL', { exact: true })
+      .fill('SELECT count(*) FROM tpch.sf100.lineitem a CROSS JOIN tpch.sf100.lineitem b');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.waitForSelector(`.view.sql[data-ended="${ended + 1}"]`, { timeout: 60_000 });
+    await expect(page.textContent('.view.sql')).resolves.toContain(
+      'Cancelled: Trino stopped the query',
+    );
+    const [{ n }] = (await platform.sqlJson(
+      'SELECT count(*) AS n FROM iceberg.console.orders',
+    )) as [{ n: number }];
+    expect(n).toBe(1010);
+    await page.close();
+  });
+
+  it("shows each component's release history and a failed run's task log", async () => {
+    const page = await newPage();
+    await open(page, '/releases', 'releases');
+    for (const component of ['observability', 'minio', 'iceberg-catalog', 'trino', 'airflow']) {
+      const history = await platform.runWithValues(['history', component, '-o', 'json']);
+      expect(history.code, history.stderr).toBe(0);
+      const releases = JSON.parse(history.stdout) as {
+        revision: number;
+        status: string;
+        version: string;
+      }[];
+      const rows = await page
+        .locator(`[data-component="${component}"] tbody tr`)
+        .evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent?.trim())),
+        );
+      expect(rows.length, component).toBe(releases.length);
+      for (const r of releases) {
+        const row = rows.find((cells) => cells[0]?.startsWith(String(r.revision)));
+        expect(row, `${component} revision ${r.revision}`).toBeDefined();
+        expect(row?.join(' ')).toContain(r.status);
+      }
+    }
+    await shot(page, 'releases');
+
+    const ingest = page.locator('[data-dag-id="lakehouse_ingest"]');
+    await expect(ingest.textContent()).resolves.toContain('success');
+    const failed = page.locator('[data-dag-id="lakehouse_data_quality"] [data-run-id]', {
+      hasText: 'failed',
+    });
+    await failed.first().click();
+    const log = page.locator('[data-testid="task-log"]');
+    await log.first().waitFor({ timeout: 60_000 });
+    await expect(log.first().textContent()).resolves.toContain(QUALITY_FAILURE);
+    await shot(page, 'releases-failed-run');
     await page.close();
   });
 

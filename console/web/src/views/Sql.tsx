@@ -49,6 +49,9 @@ export function Sql() {
   const [running, setRunning] = useState<{ id: string; started: number }>();
   const [now, setNow] = useState(Date.now());
   const [shown, setShown] = useState<Shown>({ kind: 'none' });
+  // Counts the statements that ended, so a reader (a test, an assistive tool) can tell this
+  // answer from the one before when both are errors.
+  const [ended, setEnded] = useState(0);
   const abortRef = useRef<AbortController | undefined>(undefined);
 
   // Leaving the view closes the request, which cancels the query on Trino.
@@ -79,6 +82,7 @@ export function Sql() {
     if (abort.signal.aborted) return;
     setRunning(undefined);
     setShown(outcome.kind === 'error' ? { kind: 'error', error: outcome.error } : outcome);
+    setEnded((n) => n + 1);
   }
 
   function onKeyDown(e: KeyboardEvent): void {
@@ -89,7 +93,7 @@ export function Sql() {
   }
 
   return (
-    <div class="view sql" data-loaded="true">
+    <div class="view sql" data-loaded="true" data-ended={ended}>
       <header class="view-head">
         <h1>SQL</h1>
         <p class="muted">
