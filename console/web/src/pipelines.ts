@@ -45,6 +45,12 @@ export function releaseTone(status: ConsoleRelease['status']): Tone {
 }
 
 /** The page of one run; ids are encoded (a run id holds ":" and "+"). */
+/**
+ * Whether a DAG run has ended (Airflow's terminal run states): its page stops refreshing then,
+ * rather than reading every failed task's whole log again every 10 s.
+ */
+export const runEnded = (state: string): boolean => state === 'success' || state === 'failed';
+
 export const runPagePath = (dagId: string, runId: string): string =>
   `/releases/runs/${encodeURIComponent(dagId)}/${encodeURIComponent(runId)}`;
 

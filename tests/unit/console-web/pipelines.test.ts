@@ -3,6 +3,7 @@ import {
   airflowTone,
   releaseTone,
   runApiPath,
+  runEnded,
   runPagePath,
   shortTime,
   taskLabel,
@@ -45,5 +46,12 @@ describe('the pipelines view model', () => {
     expect(shortTime(null)).toBe('—');
     expect(taskLabel({ taskId: 'load', mapIndex: -1 })).toBe('load');
     expect(taskLabel({ taskId: 'load', mapIndex: 2 })).toBe('load[2]');
+  });
+
+  it('a run has ended when it succeeded or failed, not while queued or running', () => {
+    expect(runEnded('success')).toBe(true);
+    expect(runEnded('failed')).toBe(true);
+    expect(runEnded('running')).toBe(false);
+    expect(runEnded('queued')).toBe(false);
   });
 });

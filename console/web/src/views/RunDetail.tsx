@@ -1,8 +1,9 @@
+import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleDagRunDetail } from '../../../../src/console/api.js';
 import { getJson } from '../client.js';
 import { Badge, PartError } from '../components/Health.js';
 import { Updated } from '../components/Text.js';
-import { airflowTone, runApiPath, shortTime, taskLabel } from '../pipelines.js';
+import { airflowTone, runApiPath, runEnded, shortTime, taskLabel } from '../pipelines.js';
 import { usePoll } from '../poll.js';
 import { useTitle } from '../title.js';
 import { REFRESH_MS } from './Releases.js';
@@ -10,11 +11,13 @@ import { REFRESH_MS } from './Releases.js';
 /** `/releases/runs/:dagId/:runId`: a run's tasks, and each failed task's log tail. */
 export function RunDetail({ dagId = '', runId = '' }: { dagId?: string; runId?: string }) {
   useTitle(`${dagId} run`);
+  const [ended, setEnded] = useState(false);
   const { data, error, updatedAt } = usePoll(
     (signal) => getJson<ConsoleDagRunDetail>(runApiPath(dagId, runId), signal),
-    REFRESH_MS,
+    ended ? 0 : REFRESH_MS,
     [dagId, runId],
   );
+  useEffect(() => setEnded(data !== undefined && runEnded(data.run.state)), [data]);
   return (
     <div class="view run-detail" data-loaded={data || error ? 'true' : 'false'}>
       <p class="crumbs">
