@@ -71,7 +71,20 @@ const epoch = (iso: string): number => Date.parse(`${iso}Z`) / 1000;
 describe('Spark and Trino share tables through our catalog', () => {
   beforeAll(async () => {
     const started = Date.now();
-    platform = await createTestPlatform({ name: 'spark' });
+    platform = await createTestPlatform({
+      name: 'spark',
+      // What the scenario needs: MinIO, the catalog and Trino; the coordinator runs the tasks
+      // itself, which saves a JVM on two cores shared with Spark's.
+      values: {
+        trino: { workers: { count: 0 } },
+        observability: {
+          prometheus: { enabled: false },
+          alertmanager: { enabled: false },
+          nodeExporter: { enabled: false },
+        },
+        console: { enabled: false },
+      },
+    });
     const p = platform;
     // Both are slow and mostly independent: Trino's JVMs start while pip and Maven fetch.
     const [up, install] = await Promise.all([
