@@ -55,7 +55,10 @@ async function sparkSql(sql: string): Promise<unknown[][]> {
   if (!spark) throw new Error('no Spark session');
   spark.send({ sql });
   const reply = await spark.nextJson<SparkReply>();
-  if (reply.error !== undefined) throw new Error(`Spark: ${sql}\n${reply.error}`);
+  if (reply.error !== undefined) {
+    const error = reply.error.split(minioRoot.rootPassword).join('<redacted>');
+    throw new Error(`Spark: ${sql}\n${error}`);
+  }
   return reply.rows ?? [];
 }
 
@@ -118,6 +121,8 @@ describe('Spark and Trino share tables through our catalog', () => {
         LH_CATALOG_URI: `http://127.0.0.1:${port('icebergCatalog.port')}`,
         LH_WAREHOUSE: values.icebergCatalog.warehouse,
         LH_SPARK_JARS: install.jars.join(','),
+        // Spark's scratch files in the platform's state directory, removed with it.
+        LH_SPARK_LOCAL_DIR: join(p.home, 'spark-local'),
         LH_SPARK_CATALOG: JSON.stringify(sparkStorageConfig()),
       },
       [minioRoot.rootPassword],

@@ -4,6 +4,7 @@ Environment:
   LH_CATALOG_URI      the catalog's base URI
   LH_WAREHOUSE        the warehouse (name or location)
   LH_SPARK_JARS       comma-separated jars: Iceberg's Spark runtime and AWS bundle
+  LH_SPARK_LOCAL_DIR  where Spark keeps its scratch files (spark.local.dir)
   LH_SPARK_CATALOG    JSON object of extra catalog properties (S3 endpoint, keys or the
                       access-delegation header), set as spark.sql.catalog.lakehouse.<key>
 
@@ -40,6 +41,7 @@ def session() -> SparkSession:
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.jars", os.environ["LH_SPARK_JARS"])
+        .config("spark.local.dir", os.environ["LH_SPARK_LOCAL_DIR"])
         .config(
             "spark.sql.extensions",
             "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
