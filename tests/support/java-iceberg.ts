@@ -5,6 +5,7 @@
  *
  * Cold machine: `mvn dependency:copy-dependencies` on a generated one-dependency pom (~15 MB),
  * then `javac`; both land under `<cache>/java-client/<version>/` and are reused afterwards.
+ * `ensureMavenJars` is the same fetch for other artifacts (the Spark tests' Iceberg jars).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
