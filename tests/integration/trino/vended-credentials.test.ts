@@ -11,6 +11,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../../src/lib/index.js';
 import { formatDuration } from '../../../src/platform/install/index.js';
@@ -84,6 +86,8 @@ beforeAll(async () => {
           connector: 'iceberg',
           restUri: catalog.url,
           s3: { endpoint: minio.endpoint, region: minio.region, credentials: 'vended' },
+          // As the platform sets it from its retention values: maintenance may go this low.
+          minRetentionSeconds: { expireSnapshots: 1, removeOrphanFiles: 1 },
         },
       ],
       workers: 0,
@@ -177,5 +181,31 @@ describe('Trino on vended credentials', () => {
   it("reads a table's metadata tables and files through the same credentials", async () => {
     const files = await sql('SELECT count(*) FROM iceberg.vend."events$files"');
     expect(files.rows).toEqual([[2]]);
+  });
+
+  it("runs the maintenance DAG's procedures: optimize, expire_snapshots, remove_orphan_files", async () => {
+    const location = (await sql('SELECT file_path FROM iceberg.vend."events$files" LIMIT 1'))
+      .rows[0]![0] as string;
+    const dataDir = location.slice(`s3://${BUCKET}/`.length).replace(/\/[^/]+$/, '');
+    const orphan = `${dataDir}/orphan-${Date.now()}.parquet`;
+    await minio.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: orphan, Body: 'x' }));
+    await sql('ALTER TABLE iceberg.vend.events EXECUTE optimize');
+    // Both procedures keep what is younger than their threshold (1 s, the lowest allowed here).
+    await sleep(1500);
+    await sql(
+      "ALTER TABLE iceberg.vend.events EXECUTE expire_snapshots(retention_threshold => '1s')",
+    );
+    await sql(
+      "ALTER TABLE iceberg.vend.events EXECUTE remove_orphan_files(retention_threshold => '1s')",
+    );
+    const keys = await minio.listKeys(BUCKET, `${dataDir}/`);
+    expect(keys).not.toContain(orphan);
+    const snapshots = await sql('SELECT count(*) FROM iceberg.vend."events$snapshots"');
+    expect(snapshots.rows).toEqual([[1]]);
+    const read = await sql('SELECT id, name FROM iceberg.vend.events ORDER BY id');
+    expect(read.rows).toEqual([
+      [1, 'one'],
+      [3, 'three'],
+    ]);
   });
 });
