@@ -5,7 +5,9 @@
  * creates, appends and reads; the keys are then tried directly against MinIO, where everything
  * outside their table is AccessDenied.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -354,6 +356,38 @@ describe('vended credentials', () => {
     expect(logs).toContain('"route":"/v1/namespaces/:namespace/tables/:table"');
     expect(logs).not.toContain(body.config['s3.secret-access-key']);
     expect(logs).not.toContain(body.config['s3.session-token']);
+  });
+});
+
+describe('catalog serve --vended-credentials', () => {
+  const serve = async (args: string[], env: Record<string, string> = {}) => {
+    const repo = fileURLToPath(new URL('../../..', import.meta.url));
+    try {
+      await promisify(execFile)(
+        process.execPath,
+        ['bin/lakehouse.js', 'catalog', 'serve', '--port', '0', ...args],
+        { cwd: repo, env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
+      );
+      return 'started';
+    } catch (err) {
+      return (err as { stderr: string }).stderr;
+    }
+  };
+
+  it('refuses to start without an S3 endpoint and key, or with too short a lifetime', async () => {
+    const warehouse = `--warehouse=${pathToFileURL(join(home, 'wh')).href}`;
+    expect(await serve([warehouse, '--vended-credentials'])).toMatch(
+      /vended credentials need an S3 endpoint[\s\S]*pass --s3-endpoint/,
+    );
+    const keys = { AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' };
+    const short = [
+      warehouse,
+      '--s3-endpoint',
+      minio.endpoint,
+      '--vended-credentials-duration',
+      '899',
+    ];
+    expect(await serve(short, keys)).toMatch(/duration 899s: give whole seconds from 900 to 43200/);
   });
 });
 
