@@ -39,8 +39,8 @@ function sparkStorageConfig(): Record<string, string> {
     's3.endpoint': `http://127.0.0.1:${port('minio.ports.api')}`,
     's3.path-style-access': 'true',
     'client.region': 'us-east-1',
-    's3.access-key-id': minioRoot.rootUser,
-    's3.secret-access-key': minioRoot.rootPassword,
+    // No key: the catalog vends short-lived credentials scoped to each table (MinIO STS).
+    'header.X-Iceberg-Access-Delegation': 'vended-credentials',
   };
 }
 
