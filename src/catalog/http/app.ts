@@ -26,6 +26,7 @@ import {
 } from './limits.js';
 import type { CatalogMetrics } from './metrics.js';
 import { configRoutes } from './routes/config.js';
+import { functionRoutes } from './routes/functions.js';
 import { namespaceRoutes } from './routes/namespaces.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { operationsRoutes, UNAUTHENTICATED_PATHS } from './routes/operations.js';
@@ -214,6 +215,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
         namespaceRoutes(scoped, deps);
         tableRoutes(scoped, deps);
         viewRoutes(scoped, deps);
+        functionRoutes(scoped, deps);
         unsupportedRoutes(scoped);
       },
       { prefix },

@@ -12,8 +12,6 @@ const UNSUPPORTED: Array<[method: 'GET' | 'POST' | 'DELETE', url: string, what: 
   ['POST', '/namespaces/:namespace/tables/:table/tasks', 'server-side scan planning'],
   ['GET', '/namespaces/:namespace/tables/:table/credentials', 'credential vending'],
   ['POST', '/namespaces/:namespace/tables/:table/sign', 'remote request signing'],
-  ['GET', '/namespaces/:namespace/functions', 'functions'],
-  ['GET', '/namespaces/:namespace/functions/:function', 'functions'],
 ];
 
 export function unsupportedRoutes(app: FastifyInstance): void {
