@@ -216,7 +216,13 @@ const HANDLERS: { [A in FunctionUpdate['action']]: Handler<A> } = {
     return { ...m, definitions: m.definitions.filter((d) => d !== def) };
   },
   'set-properties': (m, u) => {
-    if (Object.keys(u.updates).length === 0) return m;
+    const current = m.properties ?? {};
+    // Setting what is already set is no change: no new row version.
+    if (
+      Object.entries(u.updates).every(([k, v]) => Object.hasOwn(current, k) && current[k] === v)
+    ) {
+      return m;
+    }
     return { ...m, properties: { ...(m.properties ?? {}), ...u.updates } };
   },
   'remove-properties': (m, u) => {

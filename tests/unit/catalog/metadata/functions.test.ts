@@ -610,6 +610,9 @@ describe('function updates', () => {
     const removed = update(set, [{ action: 'remove-properties', removals: ['tier'] }]);
     expect(removed.properties).toEqual({ owner: 'ops' });
     expect(update(removed, [{ action: 'remove-properties', removals: ['nope'] }])).toBe(removed);
+    expect(update(removed, [{ action: 'set-properties', updates: { owner: 'ops' } }])).toBe(
+      removed,
+    );
   });
 
   it('a failing update in a list leaves the base unchanged', () => {
