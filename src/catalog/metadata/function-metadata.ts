@@ -85,7 +85,9 @@ function typeText(type: unknown, path: string): string {
   try {
     return canonicalType(type, path);
   } catch (err) {
-    if (err instanceof FunctionTypeError) bad(path, err.message.slice(path.length + 2));
+    // The message starts with the path of the innermost bad type, which may lie below `path`.
+    if (err instanceof FunctionTypeError)
+      throw new BadRequestError(`Invalid function: ${err.message}`);
     throw err;
   }
 }

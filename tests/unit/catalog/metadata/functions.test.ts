@@ -395,6 +395,19 @@ describe('new function metadata', () => {
       'Invalid function: definitions[0].return-type: a list needs "element", e.g. {"type":"list","element":"int"}',
     ],
   ];
+  refused.push([
+    'a bad type nested in the return type',
+    {
+      definitions: [
+        {
+          parameters: [],
+          'return-type': { type: 'map', key: 'string', value: { type: 'list', element: 'INT' } },
+          version: { representations: [sql('trino', '1')] },
+        },
+      ],
+    },
+    'Invalid function: definitions[0].return-type.value.element: type "INT" must be lowercase: write "int"',
+  ]);
   for (const [what, overrides, message] of refused) {
     it(`refuses ${what}`, () => {
       const msg = badRequest(() =>
