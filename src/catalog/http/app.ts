@@ -8,6 +8,7 @@ import Fastify, {
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { DelegationProvider } from '../delegation/index.js';
 import type { CatalogService } from '../service/index.js';
 import { BadRequestError, CatalogError, ServiceUnavailableError } from '../errors.js';
 import { parseJson } from '../../lib/index.js';
@@ -26,6 +27,7 @@ import {
 } from './limits.js';
 import type { CatalogMetrics } from './metrics.js';
 import { configRoutes } from './routes/config.js';
+import { credentialRoutes } from './routes/credentials.js';
 import { functionRoutes } from './routes/functions.js';
 import { namespaceRoutes } from './routes/namespaces.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -41,6 +43,8 @@ export interface CatalogAppOptions {
   auth?: Authenticator;
   /** Defaults from DEFAULT_CATALOG_LIMITS; throws for a value that is not a positive integer. */
   limits?: Partial<CatalogLimits>;
+  /** Access delegation mechanisms (vended credentials, remote signing); none by default. */
+  delegation?: readonly DelegationProvider[];
 }
 
 const MUTATING = new Set(['POST', 'DELETE', 'PUT']);
@@ -205,7 +209,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
     );
   });
 
-  const deps: RouteDeps = { service };
+  const deps: RouteDeps = { service, delegation: options.delegation ?? [] };
   operationsRoutes(app, service, metrics);
   configRoutes(app, deps, { oauth: auth !== undefined });
   if (auth) oauthRoutes(app, auth);
@@ -214,6 +218,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
       async (scoped) => {
         namespaceRoutes(scoped, deps);
         tableRoutes(scoped, deps);
+        credentialRoutes(scoped, deps);
         viewRoutes(scoped, deps);
         functionRoutes(scoped, deps);
         unsupportedRoutes(scoped);

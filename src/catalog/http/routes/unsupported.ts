@@ -10,7 +10,6 @@ const UNSUPPORTED: Array<[method: 'GET' | 'POST' | 'DELETE', url: string, what: 
   ['GET', '/namespaces/:namespace/tables/:table/plan/:planId', 'server-side scan planning'],
   ['DELETE', '/namespaces/:namespace/tables/:table/plan/:planId', 'server-side scan planning'],
   ['POST', '/namespaces/:namespace/tables/:table/tasks', 'server-side scan planning'],
-  ['GET', '/namespaces/:namespace/tables/:table/credentials', 'credential vending'],
   ['POST', '/namespaces/:namespace/tables/:table/sign', 'remote request signing'],
 ];
 
