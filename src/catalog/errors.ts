@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   NoSuchNamespaceException: 404,
   NoSuchTableException: 404,
   NoSuchViewException: 404,
+  NoSuchFunctionException: 404,
   NoSuchWarehouseException: 404,
   UnsupportedOperationException: 406,
   AlreadyExistsException: 409,
@@ -56,6 +57,7 @@ export class ForbiddenError extends typed('ForbiddenException') {}
 export class NoSuchNamespaceError extends typed('NoSuchNamespaceException') {}
 export class NoSuchTableError extends typed('NoSuchTableException') {}
 export class NoSuchViewError extends typed('NoSuchViewException') {}
+export class NoSuchFunctionError extends typed('NoSuchFunctionException') {}
 export class NoSuchWarehouseError extends typed('NoSuchWarehouseException') {}
 export class AlreadyExistsError extends typed('AlreadyExistsException') {}
 export class NamespaceNotEmptyError extends typed('NamespaceNotEmptyException') {}
@@ -91,6 +93,7 @@ export const catalogErrors = {
     kind === 'table'
       ? new NoSuchTableError(`Table does not exist: ${id}`)
       : new NoSuchViewError(`View does not exist: ${id}`),
+  noSuchFunction: (id: string) => new NoSuchFunctionError(`Function does not exist: ${id}`),
   /** Creating `kind` where an object already holds the name (`existing` says which kind). */
   objectExists: (kind: ObjectKind, existing: ObjectKind, id: string) =>
     new AlreadyExistsError(

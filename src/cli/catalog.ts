@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_CATALOG_LIMITS, formatBytes } from '../catalog/http/limits.js';
 import { stateDir } from '../platform/paths.js';
-import { collect } from './options.js';
+import type { CreateFlags, DropFlags, FunctionFlags } from './catalog-function.js';
+import { collect, outputOption } from './options.js';
 
 export interface ServeFlags {
   host: string;
@@ -125,6 +126,57 @@ export function registerCatalogCommands(program: Command): void {
       await serveCatalog(flags);
     });
   registerSnapshotCommands(catalog);
+  registerFunctionCommands(catalog);
+}
+
+/** `catalog function ...`: functions (UDFs) in a running catalog, through its REST API. */
+function registerFunctionCommands(catalog: Command): void {
+  const fn = catalog
+    .command('function')
+    .description('Functions (UDFs) in a running Iceberg catalog')
+    .addHelpText(
+      'after',
+      `\nThe catalog is --url, else $LAKEHOUSE_CATALOG_URL, else the local platform's. A catalog that\nrequires a bearer token gets $LAKEHOUSE_CATALOG_TOKEN. Namespaces are written level.level.\n`,
+    );
+  const common = (c: Command): Command =>
+    c
+      .option('--url <url>', "the catalog's URL, e.g. http://127.0.0.1:8181")
+      .option(
+        '--warehouse <name>',
+        'the warehouse, by name or location (default: the catalog default)',
+      )
+      .addOption(outputOption(['text', 'json'], 'text'));
+  common(fn.command('list <namespace>').description('List the functions of a namespace')).action(
+    async (namespace: string, flags: FunctionFlags) => {
+      const { listFunctions } = await import('./catalog-function.js');
+      await listFunctions(namespace, flags);
+    },
+  );
+  common(
+    fn.command('show <namespace> <name>').description("Show a function's definitions and versions"),
+  ).action(async (namespace: string, name: string, flags: FunctionFlags) => {
+    const { showFunction } = await import('./catalog-function.js');
+    await showFunction(namespace, name, flags);
+  });
+  common(
+    fn
+      .command('create <namespace>')
+      .description('Create a function from a JSON create-function request (name, definitions, ...)')
+      .requiredOption('--file <file>', 'the request: {"name": ..., "definitions": [...]}')
+      .option('--dry-run', 'check the request and the catalog; change nothing'),
+  ).action(async (namespace: string, flags: CreateFlags) => {
+    const { createFunction } = await import('./catalog-function.js');
+    await createFunction(namespace, flags);
+  });
+  common(
+    fn
+      .command('drop <namespace> <name>')
+      .description('Drop a function (a function that does not exist is left as is)')
+      .option('--dry-run', 'show what would be dropped; change nothing'),
+  ).action(async (namespace: string, name: string, flags: DropFlags) => {
+    const { dropFunction } = await import('./catalog-function.js');
+    await dropFunction(namespace, name, flags);
+  });
 }
 
 function parseByteCount(value: string): number {

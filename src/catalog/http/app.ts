@@ -28,6 +28,7 @@ import {
 import type { CatalogMetrics } from './metrics.js';
 import { configRoutes } from './routes/config.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { functionRoutes } from './routes/functions.js';
 import { namespaceRoutes } from './routes/namespaces.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { operationsRoutes, UNAUTHENTICATED_PATHS } from './routes/operations.js';
@@ -219,6 +220,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
         tableRoutes(scoped, deps);
         credentialRoutes(scoped, deps);
         viewRoutes(scoped, deps);
+        functionRoutes(scoped, deps);
         unsupportedRoutes(scoped);
       },
       { prefix },

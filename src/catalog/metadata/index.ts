@@ -51,3 +51,29 @@ export {
 } from './helpers.js';
 export { highestFieldId, isValidTransform } from './validation.js';
 export { sameId } from './util.js';
+export {
+  canonicalType,
+  canonicalDefinitionId,
+  primitiveTypeProblem,
+  FunctionTypeError,
+  MAX_DECIMAL_PRECISION,
+} from './function-types.js';
+export {
+  checkFunctionMetadata,
+  currentVersions,
+  FUNCTION_FORMAT_VERSION,
+  type FunctionMetadata,
+  type FunctionDefinition,
+  type FunctionDefinitionVersion,
+  type FunctionParameter,
+  type FunctionDataType,
+} from './function-metadata.js';
+export {
+  applyFunctionUpdates,
+  newFunctionMetadata,
+  createFunctionRequestSchema,
+  updateFunctionRequestSchema,
+  type CreateFunctionRequest,
+  type UpdateFunctionRequest,
+  type FunctionUpdate,
+} from './function-updates.js';

@@ -34,7 +34,7 @@ export interface PlannedChange {
 const MAX_ATTEMPTS = 20;
 
 /** Capped, jittered exponential backoff between retries of a lost compare-and-swap. */
-function backoffMs(attempt: number): number {
+export function backoffMs(attempt: number): number {
   const cap = Math.min(400, 10 * 2 ** attempt);
   return cap / 2 + Math.random() * (cap / 2);
 }

@@ -29,10 +29,10 @@ export function checkNamespace(namespace: readonly string[]): string[] {
 }
 
 /**
- * Validates a table or view name. A '/' is allowed, as the spec allows it (Iceberg's Java
+ * Validates a table, view or function name. A '/' is allowed, as the spec allows it (Iceberg's Java
  * conformance tests create `tab/le`); derived locations encode it so it never forms a path segment.
  */
-export function checkName(name: string, what: 'table' | 'view'): string {
+export function checkName(name: string, what: 'table' | 'view' | 'function'): string {
   const problem = problemWith(name);
   if (problem) {
     throw new BadRequestError(`Invalid ${what} name ${JSON.stringify(name)}: ${problem}`);

@@ -1,5 +1,6 @@
 import type { CatalogContext } from './context.js';
 import { ConfinedFileIO } from './confined-io.js';
+import { FunctionService } from './functions.js';
 import { NamespaceService } from './namespaces.js';
 import { TableService } from './tables.js';
 import { ViewService } from './views.js';
@@ -15,6 +16,7 @@ export class CatalogService {
   readonly namespaces: NamespaceService;
   readonly tables: TableService;
   readonly views: ViewService;
+  readonly functions: FunctionService;
 
   readonly ctx: CatalogContext;
 
@@ -24,6 +26,7 @@ export class CatalogService {
     this.namespaces = new NamespaceService(this.ctx);
     this.tables = new TableService(this.ctx);
     this.views = new ViewService(this.ctx);
+    this.functions = new FunctionService(this.ctx);
   }
 
   /** Readiness: the database answers and every warehouse can be written. */

@@ -33,6 +33,19 @@ const TABLES = [
     ],
     order: 'warehouse, namespace, name',
   },
+  {
+    name: 'functions',
+    columns: [
+      'warehouse',
+      'namespace',
+      'name',
+      'metadata_json',
+      'version',
+      'created_at',
+      'updated_at',
+    ],
+    order: 'warehouse, namespace, name',
+  },
   { name: 'idempotency_keys', columns: ['key', 'status', 'body', 'created_at'], order: 'key' },
   // Copied with the stored responses: a response without its binding would answer any request
   // that reuses the key.
@@ -44,11 +57,13 @@ const TABLES = [
 ] as const;
 
 /**
- * Tables an older SQLite catalog file may hold differently, by the schema version since which
+ * Tables an older SQLite catalog file may lack or hold differently, by the schema version since which
  * the file's rows are importable. Stored responses from before version 2 have no binding; the
  * migration to version 2 drops them, and so does an import of such a file.
  */
 const IMPORTABLE_SINCE: Partial<Record<(typeof TABLES)[number]['name'], number>> = {
+  // Functions came with version 3: an older file has none to copy.
+  functions: 3,
   idempotency_keys: 2,
   idempotency_requests: 2,
 };

@@ -10,6 +10,7 @@
 import pg from 'pg';
 import { AlreadyExistsError, CommitFailedError, ServiceUnavailableError } from '../errors.js';
 import {
+  FUNCTION_COLUMNS,
   OBJECT_COLUMNS,
   applyPropertyChanges,
   commitFailed,
@@ -17,9 +18,12 @@ import {
   decodePageRequest,
   descendantRange,
   encodeNamespace,
+  functionChanged,
+  functionExists,
   IDEMPOTENCY_REQUEST_COLUMNS,
   namespaceExists,
   namespaceNotEmpty,
+  noSuchFunction,
   noSuchNamespace,
   noSuchObject,
   objectExists,
@@ -28,11 +32,13 @@ import {
   parseProperties,
   redactUrl,
   serializeBody,
+  toFunctionRecord,
   toIdempotencyRequest,
   toObjectRecord,
   toPage,
   toStoredResponse,
   validateName,
+  type FunctionRow,
   type IdempotencyRequestRow,
   type ObjectRow,
 } from './sql/common.js';
@@ -41,6 +47,7 @@ import {
   IdempotencyKeyReplay,
   type CatalogObjectRecord,
   type CatalogStore,
+  type FunctionRecord,
   type IdempotencyRequest,
   type IdempotencyWrite,
   type NamespacePath,
@@ -311,12 +318,14 @@ export class PostgresCatalogStore implements CatalogStore {
       // check takes, so no object can appear in the namespace between the check and the delete.
       const found = await c.query(`${SQL.getNamespace} FOR UPDATE`, [warehouse, path]);
       if (found.rowCount === 0) throw noSuchNamespace(namespace);
-      const held = await c.query<{ objects: boolean; children: boolean }>(
+      const held = await c.query<{ objects: boolean; functions: boolean; children: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM objects WHERE warehouse = $1 AND namespace = $2) AS objects,
+                EXISTS (SELECT 1 FROM functions WHERE warehouse = $1 AND namespace = $2) AS functions,
                 EXISTS (SELECT 1 FROM namespaces WHERE warehouse = $1 AND path >= $3 AND path < $4) AS children`,
         [warehouse, path, low, high],
       );
       if (held.rows[0]?.objects) throw namespaceNotEmpty(namespace, 'objects');
+      if (held.rows[0]?.functions) throw namespaceNotEmpty(namespace, 'functions');
       if (held.rows[0]?.children) throw namespaceNotEmpty(namespace, 'children');
       await c.query('DELETE FROM namespaces WHERE warehouse = $1 AND path = $2', [warehouse, path]);
     });
@@ -518,6 +527,118 @@ export class PostgresCatalogStore implements CatalogStore {
           throw commitFailed(swap, rows[0]);
         }
       }
+    });
+  }
+
+  // Functions
+
+  async listFunctions(
+    warehouse: string,
+    namespace: NamespacePath,
+    page: PageRequest,
+  ): Promise<Page<string>> {
+    const path = encodeNamespace(namespace);
+    const query = decodePageRequest(page);
+    return this.read(async (c) => {
+      const { rows } = await c.query<{ name: string }>(
+        `SELECT name FROM functions WHERE warehouse = $1 AND namespace = $2 AND name > $3
+         ORDER BY name LIMIT $4`,
+        [warehouse, path, query.after ?? '', query.limit ?? null],
+      );
+      if (rows.length === 0) {
+        const found = await c.query(SQL.getNamespace, [warehouse, path]);
+        if (found.rowCount === 0) throw noSuchNamespace(namespace);
+      }
+      return toPage(
+        rows,
+        query,
+        (r) => r.name,
+        (r) => r.name,
+      );
+    });
+  }
+
+  async getFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
+  ): Promise<FunctionRecord | undefined> {
+    const path = encodeNamespace(namespace);
+    const { rows } = await this.read((c) =>
+      c.query<FunctionRow>(
+        `SELECT ${FUNCTION_COLUMNS} FROM functions WHERE warehouse = $1 AND namespace = $2 AND name = $3`,
+        [warehouse, path, name],
+      ),
+    );
+    const row = rows[0];
+    return row && toFunctionRecord(row);
+  }
+
+  async createFunction(
+    warehouse: string,
+    record: Omit<FunctionRecord, 'version'>,
+    idempotency?: IdempotencyWrite,
+  ): Promise<void> {
+    const namespace = encodeNamespace(record.namespace);
+    validateName(record.name);
+    const now = Date.now();
+    await this.write(idempotency, async (c) => {
+      let inserted: number | null;
+      try {
+        // The foreign key doubles as the namespace existence check: one statement, one trip.
+        ({ rowCount: inserted } = await c.query(
+          `INSERT INTO functions (warehouse, namespace, name, metadata_json, version, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 1, $5, $5)
+           ON CONFLICT (warehouse, namespace, name) DO NOTHING`,
+          [warehouse, namespace, record.name, record.metadataJson, now],
+        ));
+      } catch (err) {
+        if (pgCode(err) === '23503') throw noSuchNamespace(record.namespace);
+        throw err;
+      }
+      if (inserted === 0) throw functionExists(record.namespace, record.name);
+    });
+  }
+
+  async replaceFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
+    expectedVersion: number,
+    metadataJson: string,
+    idempotency?: IdempotencyWrite,
+  ): Promise<void> {
+    const path = encodeNamespace(namespace);
+    await this.write(idempotency, async (c) => {
+      // READ COMMITTED re-checks the WHERE after a concurrent writer's commit: one racer wins.
+      const { rowCount } = await c.query(
+        `UPDATE functions SET metadata_json = $5, version = version + 1, updated_at = $6
+         WHERE warehouse = $1 AND namespace = $2 AND name = $3 AND version = $4`,
+        [warehouse, path, name, expectedVersion, metadataJson, Date.now()],
+      );
+      if (rowCount === 1) return;
+      const found = await c.query(
+        'SELECT 1 FROM functions WHERE warehouse = $1 AND namespace = $2 AND name = $3',
+        [warehouse, path, name],
+      );
+      if (found.rowCount === 0) throw noSuchFunction(namespace, name);
+      throw functionChanged(namespace, name, expectedVersion);
+    });
+  }
+
+  async dropFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
+    idempotency?: IdempotencyWrite,
+  ): Promise<void> {
+    const path = encodeNamespace(namespace);
+    await this.write(idempotency, async (c) => {
+      const { rowCount } = await c.query(
+        'DELETE FROM functions WHERE warehouse = $1 AND namespace = $2 AND name = $3',
+        [warehouse, path, name],
+      );
+      if (rowCount === 0) throw noSuchFunction(namespace, name);
     });
   }
 

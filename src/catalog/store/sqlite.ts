@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ServiceUnavailableError } from '../errors.js';
 import {
+  FUNCTION_COLUMNS,
   OBJECT_COLUMNS,
   applyPropertyChanges,
   commitFailed,
@@ -16,9 +17,12 @@ import {
   decodePageRequest,
   descendantRange,
   encodeNamespace,
+  functionChanged,
+  functionExists,
   IDEMPOTENCY_REQUEST_COLUMNS,
   namespaceExists,
   namespaceNotEmpty,
+  noSuchFunction,
   noSuchNamespace,
   noSuchObject,
   objectExists,
@@ -26,11 +30,13 @@ import {
   parentPath,
   parseProperties,
   serializeBody,
+  toFunctionRecord,
   toIdempotencyRequest,
   toObjectRecord,
   toPage,
   toStoredResponse,
   validateName,
+  type FunctionRow,
   type IdempotencyRequestRow,
   type ObjectRow,
 } from './sql/common.js';
@@ -39,6 +45,7 @@ import {
   IdempotencyKeyReplay,
   type CatalogObjectRecord,
   type CatalogStore,
+  type FunctionRecord,
   type IdempotencyRequest,
   type IdempotencyWrite,
   type NamespacePath,
@@ -228,6 +235,9 @@ export class SqliteCatalogStore implements CatalogStore {
       if (this.stmt.anyObject.get({ warehouse, namespace: path }) !== undefined) {
         throw namespaceNotEmpty(namespace, 'objects');
       }
+      if (this.stmt.anyFunction.get({ warehouse, namespace: path }) !== undefined) {
+        throw namespaceNotEmpty(namespace, 'functions');
+      }
       if (this.hasDescendant(warehouse, path)) throw namespaceNotEmpty(namespace, 'children');
       this.stmt.deleteNamespace.run({ warehouse, path });
     });
@@ -401,6 +411,110 @@ export class SqliteCatalogStore implements CatalogStore {
     });
   }
 
+  // Functions
+
+  async listFunctions(
+    warehouse: string,
+    namespace: NamespacePath,
+    page: PageRequest,
+  ): Promise<Page<string>> {
+    const path = encodeNamespace(namespace);
+    const query = decodePageRequest(page);
+    return this.guard(() => {
+      const rows = this.stmt.listFunctions.all({
+        warehouse,
+        namespace: path,
+        after: query.after ?? '',
+        limit: query.limit ?? -1,
+      }) as { name: string }[];
+      if (rows.length === 0 && this.stmt.getNamespace.get({ warehouse, path }) === undefined) {
+        throw noSuchNamespace(namespace);
+      }
+      return toPage(
+        rows,
+        query,
+        (r) => r.name,
+        (r) => r.name,
+      );
+    });
+  }
+
+  async getFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
+  ): Promise<FunctionRecord | undefined> {
+    const row = this.guard(
+      () =>
+        this.stmt.getFunction.get({ warehouse, namespace: encodeNamespace(namespace), name }) as
+          FunctionRow | undefined,
+    );
+    return row && toFunctionRecord(row);
+  }
+
+  async createFunction(
+    warehouse: string,
+    record: Omit<FunctionRecord, 'version'>,
+    idempotency?: IdempotencyWrite,
+  ): Promise<void> {
+    const namespace = encodeNamespace(record.namespace);
+    validateName(record.name);
+    const now = Date.now();
+    this.write(idempotency, () => {
+      if (this.stmt.getNamespace.get({ warehouse, path: namespace }) === undefined) {
+        throw noSuchNamespace(record.namespace);
+      }
+      const { changes } = this.stmt.insertFunction.run({
+        warehouse,
+        namespace,
+        name: record.name,
+        metadataJson: record.metadataJson,
+        now,
+      });
+      if (changes === 0) throw functionExists(record.namespace, record.name);
+    });
+  }
+
+  async replaceFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
+    expectedVersion: number,
+    metadataJson: string,
+    idempotency?: IdempotencyWrite,
+  ): Promise<void> {
+    const path = encodeNamespace(namespace);
+    const now = Date.now();
+    this.write(idempotency, () => {
+      const { changes } = this.stmt.swapFunction.run({
+        warehouse,
+        namespace: path,
+        name,
+        expected: expectedVersion,
+        metadataJson,
+        now,
+      });
+      if (changes === 1) return;
+      if (this.stmt.getFunction.get({ warehouse, namespace: path, name }) === undefined) {
+        throw noSuchFunction(namespace, name);
+      }
+      throw functionChanged(namespace, name, expectedVersion);
+    });
+  }
+
+  async dropFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
+    idempotency?: IdempotencyWrite,
+  ): Promise<void> {
+    const path = encodeNamespace(namespace);
+    this.write(idempotency, () => {
+      const { changes } = this.stmt.deleteFunction.run({ warehouse, namespace: path, name });
+      if (changes === 0) throw noSuchFunction(namespace, name);
+    });
+  }
+
   // Idempotency
 
   async bindIdempotencyKey(key: string, request: IdempotencyRequest): Promise<IdempotencyRequest> {
@@ -571,6 +685,29 @@ function prepareStatements(db: Db) {
     ),
     anyObject: p(
       'SELECT 1 FROM objects WHERE warehouse = @warehouse AND namespace = @namespace LIMIT 1',
+    ),
+    anyFunction: p(
+      'SELECT 1 FROM functions WHERE warehouse = @warehouse AND namespace = @namespace LIMIT 1',
+    ),
+    listFunctions: p(
+      `SELECT name FROM functions
+       WHERE warehouse = @warehouse AND namespace = @namespace AND name > @after
+       ORDER BY name LIMIT @limit`,
+    ),
+    getFunction: p(
+      `SELECT ${FUNCTION_COLUMNS} FROM functions WHERE warehouse = @warehouse AND namespace = @namespace AND name = @name`,
+    ),
+    insertFunction: p(
+      `INSERT INTO functions (warehouse, namespace, name, metadata_json, version, created_at, updated_at)
+       VALUES (@warehouse, @namespace, @name, @metadataJson, 1, @now, @now)
+       ON CONFLICT (warehouse, namespace, name) DO NOTHING`,
+    ),
+    swapFunction: p(
+      `UPDATE functions SET metadata_json = @metadataJson, version = version + 1, updated_at = @now
+       WHERE warehouse = @warehouse AND namespace = @namespace AND name = @name AND version = @expected`,
+    ),
+    deleteFunction: p(
+      'DELETE FROM functions WHERE warehouse = @warehouse AND namespace = @namespace AND name = @name',
     ),
     listMetadataLocations: p(
       'SELECT metadata_location AS location FROM objects WHERE warehouse = @warehouse',

@@ -51,6 +51,18 @@ export interface ObjectSwap {
   metadataJson: string;
 }
 
+/**
+ * A function (UDF): its metadata JSON, stored in the database only. Functions have their own
+ * names, apart from tables and views.
+ */
+export interface FunctionRecord {
+  namespace: string[];
+  name: string;
+  metadataJson: string;
+  /** Starts at 1, increases by one on every successful replace; the replace's compare-and-swap. */
+  version: number;
+}
+
 /** A finalized response stored under an Idempotency-Key, replayed on a retry of that key. */
 export interface StoredResponse {
   status: number;
@@ -120,7 +132,7 @@ export interface CatalogStore {
     updates: Record<string, string>,
     idempotency?: IdempotencyWrite,
   ): Promise<UpdatedProperties>;
-  /** Throws NoSuchNamespaceError, or NamespaceNotEmptyError if it holds tables, views or child namespaces. */
+  /** Throws NoSuchNamespaceError, or NamespaceNotEmptyError if it holds tables, views, functions or child namespaces. */
   dropNamespace(
     warehouse: string,
     namespace: NamespacePath,
@@ -172,6 +184,44 @@ export interface CatalogStore {
   commitObjects(
     warehouse: string,
     swaps: ObjectSwap[],
+    idempotency?: IdempotencyWrite,
+  ): Promise<void>;
+
+  // Functions
+  /** Function names in the namespace, ordered. Throws NoSuchNamespaceError. */
+  listFunctions(
+    warehouse: string,
+    namespace: NamespacePath,
+    page: PageRequest,
+  ): Promise<Page<string>>;
+  getFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
+  ): Promise<FunctionRecord | undefined>;
+  /** Throws NoSuchNamespaceError, or AlreadyExistsError if a function has that name. Version starts at 1. */
+  createFunction(
+    warehouse: string,
+    record: Omit<FunctionRecord, 'version'>,
+    idempotency?: IdempotencyWrite,
+  ): Promise<void>;
+  /**
+   * Replaces the metadata if the function is still at `expectedVersion`, incrementing it. Throws
+   * NoSuchFunctionError when it is gone, CommitFailedError when another replace came first.
+   */
+  replaceFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
+    expectedVersion: number,
+    metadataJson: string,
+    idempotency?: IdempotencyWrite,
+  ): Promise<void>;
+  /** Throws NoSuchFunctionError. */
+  dropFunction(
+    warehouse: string,
+    namespace: NamespacePath,
+    name: string,
     idempotency?: IdempotencyWrite,
   ): Promise<void>;
 

@@ -129,6 +129,8 @@ const EXPECTED_ENDPOINTS = [
   'DELETE /v1/{prefix}/namespaces/{namespace}/views/{view}',
   'POST /v1/{prefix}/views/rename',
   'POST /v1/{prefix}/namespaces/{namespace}/register-view',
+  'GET /v1/{prefix}/namespaces/{namespace}/functions',
+  'GET /v1/{prefix}/namespaces/{namespace}/functions/{function}',
 ];
 
 function snapshot(id: number, seq: number, location: string, parent?: number) {
@@ -256,7 +258,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
           .replace('/{prefix}', '')
           .replace('{namespace}', 'no_such_ns')
           .replace('{table}', 't')
-          .replace('{view}', 'v');
+          .replace('{view}', 'v')
+          .replace('{function}', 'f');
         const res = await req(method, url, method === 'POST' ? {} : undefined);
         expect(res.body?.error?.type, `${endpoint} -> ${res.status} ${res.text}`).not.toBe(
           'NoSuchEndpointException',

@@ -18,7 +18,7 @@ import {
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 
 const W = 'default';
-const TABLES = ['namespaces', 'objects', 'idempotency_keys', 'idempotency_requests'];
+const TABLES = ['namespaces', 'objects', 'functions', 'idempotency_keys', 'idempotency_requests'];
 
 let server: TestPostgres;
 let dir: string;
@@ -102,6 +102,11 @@ async function populate(store: CatalogStore): Promise<void> {
     metadataLocation: 's3://warehouse/sales/eu/daily/metadata/00000.metadata.json',
     metadataJson: '{}',
   });
+  await store.createFunction(W, {
+    namespace: ['sales'],
+    name: 'add_one',
+    metadataJson: '{"format-version":1,"definitions":[]}',
+  });
   await store.bindIdempotencyKey('key-1', {
     method: 'POST',
     path: '/v1/namespaces',
@@ -123,6 +128,7 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
     expect(counts).toEqual({
       namespaces: 2,
       objects: 2,
+      functions: 1,
       idempotency_keys: 1,
       idempotency_requests: 1,
     });
@@ -189,6 +195,7 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
     expect(await importPostgresCatalog(file, source)).toEqual({
       namespaces: 2,
       objects: 2,
+      functions: 1,
       idempotency_keys: 1,
       idempotency_requests: 1,
     });
@@ -225,6 +232,7 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
     expect(await exportPostgresCatalog(url, file)).toEqual({
       namespaces: 1,
       objects: 1234,
+      functions: 0,
       idempotency_keys: 0,
       idempotency_requests: 0,
     });
@@ -235,6 +243,7 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
     expect(await importPostgresCatalog(file, copy)).toEqual({
       namespaces: 1,
       objects: 1234,
+      functions: 0,
       idempotency_keys: 0,
       idempotency_requests: 0,
     });
@@ -257,6 +266,7 @@ describe('PostgreSQL catalog database ⇄ SQLite file', () => {
     expect(await importPostgresCatalog(file, restored)).toEqual({
       namespaces: 2,
       objects: 2,
+      functions: 0,
       idempotency_keys: 0,
       idempotency_requests: 0,
     });

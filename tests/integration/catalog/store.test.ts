@@ -15,6 +15,7 @@ import {
   BadRequestError,
   CommitFailedError,
   NamespaceNotEmptyError,
+  NoSuchFunctionError,
   NoSuchNamespaceError,
   NoSuchTableError,
   NoSuchViewError,
@@ -815,6 +816,137 @@ describe.each(backends)('CatalogStore contract ($name)', ({ start }) => {
       expect(await store.getIdempotentResponse(key)).toEqual({ status: 204, body: null });
       expect(await store.expireIdempotencyKeys(Date.now() + 1)).toBeGreaterThanOrEqual(1);
       expect(await store.getIdempotentResponse(key)).toBeUndefined();
+    });
+  });
+
+  describe('functions', () => {
+    const fn = (n: number) => `{"format-version":1,"n":${n}}`;
+
+    it('creates, reads, lists in pages, replaces by compare-and-swap and drops', async () => {
+      await store.createNamespace(wh, ['udf'], {});
+      expect(await store.listFunctions(wh, ['udf'], {})).toEqual({
+        items: [],
+        nextPageToken: null,
+      });
+      for (const name of ['c', 'a', 'b']) {
+        await store.createFunction(wh, { namespace: ['udf'], name, metadataJson: fn(0) });
+      }
+      expect(await store.getFunction(wh, ['udf'], 'a')).toEqual({
+        namespace: ['udf'],
+        name: 'a',
+        metadataJson: fn(0),
+        version: 1,
+      });
+      expect(await store.getFunction(wh, ['udf'], 'zz')).toBeUndefined();
+      expect(await store.getFunction(`${wh}-other`, ['udf'], 'a')).toBeUndefined();
+      const first = await store.listFunctions(wh, ['udf'], { pageSize: 2 });
+      expect(first.items).toEqual(['a', 'b']);
+      const second = await store.listFunctions(wh, ['udf'], {
+        pageSize: 2,
+        pageToken: first.nextPageToken ?? '',
+      });
+      expect(second).toEqual({ items: ['c'], nextPageToken: null });
+
+      await expectError(
+        store.createFunction(wh, { namespace: ['udf'], name: 'a', metadataJson: fn(9) }),
+        AlreadyExistsError,
+        'Function already exists: udf.a',
+      );
+      await store.replaceFunction(wh, ['udf'], 'a', 1, fn(1));
+      await expectError(
+        store.replaceFunction(wh, ['udf'], 'a', 1, fn(2)),
+        CommitFailedError,
+        'Commit failed: function udf.a changed since version 1 was read; reload it and retry',
+      );
+      expect(await store.getFunction(wh, ['udf'], 'a')).toMatchObject({
+        metadataJson: fn(1),
+        version: 2,
+      });
+
+      await store.dropFunction(wh, ['udf'], 'a');
+      expect(await store.getFunction(wh, ['udf'], 'a')).toBeUndefined();
+      await expectError(
+        store.dropFunction(wh, ['udf'], 'a'),
+        NoSuchFunctionError,
+        'Function does not exist: udf.a',
+      );
+      await expectError(
+        store.replaceFunction(wh, ['udf'], 'a', 2, fn(3)),
+        NoSuchFunctionError,
+        'Function does not exist: udf.a',
+      );
+    });
+
+    it('needs its namespace, shares no names with tables, and keeps its namespace from being dropped', async () => {
+      await expectError(
+        store.createFunction(wh, { namespace: ['none'], name: 'f', metadataJson: fn(0) }),
+        NoSuchNamespaceError,
+        'Namespace does not exist: none',
+      );
+      await expectError(
+        store.listFunctions(wh, ['none'], {}),
+        NoSuchNamespaceError,
+        'Namespace does not exist: none',
+      );
+      await store.createNamespace(wh, ['n'], {});
+      await createTable(['n'], 'same');
+      await store.createFunction(wh, { namespace: ['n'], name: 'same', metadataJson: fn(0) });
+      expect(await store.listObjects(wh, 'table', ['n'], {})).toEqual({
+        items: ['same'],
+        nextPageToken: null,
+      });
+      expect(await store.listFunctions(wh, ['n'], {})).toEqual({
+        items: ['same'],
+        nextPageToken: null,
+      });
+      await store.dropObject(wh, 'table', ['n'], 'same');
+      await expectError(
+        store.dropNamespace(wh, ['n']),
+        NamespaceNotEmptyError,
+        'Namespace is not empty: n contains functions',
+      );
+      await store.dropFunction(wh, ['n'], 'same');
+      await store.dropNamespace(wh, ['n']);
+      expect(await store.getNamespace(wh, ['n'])).toBeUndefined();
+    });
+
+    it('concurrent replaces from one version: exactly one wins', async () => {
+      await store.createNamespace(wh, ['race'], {});
+      await store.createFunction(wh, { namespace: ['race'], name: 'f', metadataJson: fn(0) });
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => store.replaceFunction(wh, ['race'], 'f', 1, fn(i + 1))),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of outcomes) {
+        if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(CommitFailedError);
+      }
+      expect((await store.getFunction(wh, ['race'], 'f'))?.version).toBe(2);
+    });
+
+    it('migrates a version 2 database: its rows kept, functions can be created', async () => {
+      const url = await env.freshUrl();
+      const older = MIGRATIONS.filter((m) => m.version <= 2);
+      await rawExec(url, [
+        SCHEMA_VERSION_DDL,
+        ...older.flatMap((m) => m.statements(store.dialect)),
+        ...older.map(
+          (m) =>
+            `INSERT INTO schema_version (version, description, applied_at) VALUES (${m.version}, 'v${m.version}', 0)`,
+        ),
+        `INSERT INTO namespaces (warehouse, path, parent, depth, properties, created_at, updated_at)
+         VALUES ('${wh}', 'old', '', 1, '{}', 0, 0)`,
+      ]);
+      const migrated = await openCatalogStore(url);
+      try {
+        expect(await migrated.getNamespace(wh, ['old'])).toEqual({
+          namespace: ['old'],
+          properties: {},
+        });
+        await migrated.createFunction(wh, { namespace: ['old'], name: 'f', metadataJson: fn(0) });
+        expect((await migrated.getFunction(wh, ['old'], 'f'))?.version).toBe(1);
+      } finally {
+        await migrated.close();
+      }
     });
   });
 });

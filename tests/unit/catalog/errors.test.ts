@@ -49,6 +49,12 @@ describe('the error registry', () => {
     expect(catalogErrors.namespaceExists('ns')).toBeInstanceOf(AlreadyExistsError);
     expect(catalogErrors.namespaceExists('ns').message).toBe('Namespace already exists: ns');
     expect(catalogErrors.noSuchNamespace('ns')).toBeInstanceOf(NoSuchNamespaceError);
+    // The spec's NoSuchFunctionError example: a 404 of its own type.
+    expect(shape(catalogErrors.noSuchFunction('ns.f'))).toEqual({
+      status: 404,
+      type: 'NoSuchFunctionException',
+      message: 'Function does not exist: ns.f',
+    });
     expect(
       [
         catalogErrors.objectExists('table', 'table', 'ns.t'),

@@ -8,12 +8,14 @@ import {
   BadRequestError,
   CommitFailedError,
   NamespaceNotEmptyError,
+  NoSuchFunctionError,
   NoSuchNamespaceError,
   NoSuchTableError,
   NoSuchViewError,
 } from '../../errors.js';
 import type {
   CatalogObjectRecord,
+  FunctionRecord,
   IdempotencyRequest,
   NamespacePath,
   ObjectKind,
@@ -265,9 +267,14 @@ export function namespaceExists(namespace: NamespacePath): AlreadyExistsError {
 
 export function namespaceNotEmpty(
   namespace: NamespacePath,
-  holds: 'objects' | 'children',
+  holds: 'objects' | 'functions' | 'children',
 ): NamespaceNotEmptyError {
-  const what = holds === 'objects' ? 'tables or views' : 'child namespaces';
+  const what =
+    holds === 'objects'
+      ? 'tables or views'
+      : holds === 'functions'
+        ? 'functions'
+        : 'child namespaces';
   return new NamespaceNotEmptyError(
     `Namespace is not empty: ${showNamespace(namespace)} contains ${what}`,
   );
@@ -304,5 +311,43 @@ export function commitFailed(
   }
   return new CommitFailedError(
     `Commit failed: ${what} metadata location is ${current.metadata_location}, expected ${swap.expectedMetadataLocation}`,
+  );
+}
+
+// Functions.
+
+export interface FunctionRow {
+  namespace: string;
+  name: string;
+  metadata_json: string;
+  version: number;
+}
+
+export const FUNCTION_COLUMNS = 'namespace, name, metadata_json, version';
+
+export function toFunctionRecord(row: FunctionRow): FunctionRecord {
+  return {
+    namespace: decodeNamespace(row.namespace),
+    name: row.name,
+    metadataJson: row.metadata_json,
+    version: Number(row.version),
+  };
+}
+
+export function noSuchFunction(namespace: NamespacePath, name: string): NoSuchFunctionError {
+  return new NoSuchFunctionError(`Function does not exist: ${showObject(namespace, name)}`);
+}
+
+export function functionExists(namespace: NamespacePath, name: string): AlreadyExistsError {
+  return new AlreadyExistsError(`Function already exists: ${showObject(namespace, name)}`);
+}
+
+export function functionChanged(
+  namespace: NamespacePath,
+  name: string,
+  expected: number,
+): CommitFailedError {
+  return new CommitFailedError(
+    `Commit failed: function ${showObject(namespace, name)} changed since version ${expected} was read; reload it and retry`,
   );
 }

@@ -86,6 +86,27 @@ export const MIGRATIONS: readonly Migration[] = [
       'DELETE FROM idempotency_keys',
     ],
   },
+  {
+    version: 3,
+    description: 'functions (UDFs): their metadata JSON, apart from tables and views',
+    statements: (d) => [
+      // Functions have names of their own: a function may share its name with a table or view,
+      // as in SQL engines, so they are not rows of `objects`. The metadata lives here only (the
+      // spec makes a metadata file optional). The foreign key keeps a namespace from being
+      // dropped under its functions even if a caller skips the emptiness check.
+      `CREATE TABLE functions (
+        warehouse ${key(d)} NOT NULL,
+        namespace ${key(d)} NOT NULL,
+        name ${key(d)} NOT NULL,
+        metadata_json TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (warehouse, namespace, name),
+        FOREIGN KEY (warehouse, namespace) REFERENCES namespaces (warehouse, path)
+      )`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
