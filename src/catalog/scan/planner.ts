@@ -319,7 +319,7 @@ function partitionKey(specId: number, tuple: Array<Value | null>): string {
 const DELETE_FILE_PATH_ID = 2147483546;
 
 /** Which delete files apply to a data file: DeleteFileIndex's rules. */
-class DeleteIndex {
+export class DeleteIndex {
   private readonly positional = new Map<string, number[]>();
   private readonly equality = new Map<string, number[]>();
   private readonly global: number[] = [];

@@ -261,6 +261,7 @@ export function literalFromJson(value: unknown, type: PrimitiveType): Value | Ou
       let v: number;
       if (typeof value === 'number') v = value;
       else if (typeof value === 'bigint') v = Number(value);
+      else if (typeof value === 'string' && value === 'NaN') v = NaN;
       else if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))
         v = Number(value);
       else return fail(value, t);
