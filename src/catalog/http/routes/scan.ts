@@ -1,17 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { ScanService } from '../../scan/index.js';
 import { decodeNamespace } from '../params.js';
-import { warehouseOf, type Params, type RouteDeps } from '../context.js';
+import { stringifyJson } from '../../../lib/index.js';
+import { sendJsonText, warehouseOf, type Params, type RouteDeps } from '../context.js';
 
 function tableId(params: Params) {
   return { namespace: decodeNamespace(params['namespace']), name: params['table'] ?? '' };
 }
 
-/** Server-side scan planning: planTableScan, fetchPlanningResult, cancelPlanning, fetchScanTasks. */
+/**
+ * Server-side scan planning: planTableScan, fetchPlanningResult, cancelPlanning, fetchScanTasks.
+ * Answers are written losslessly: partition values and bounds of long columns may pass 2^53.
+ */
 export function scanRoutes(app: FastifyInstance, deps: RouteDeps, scans: ScanService): void {
-  app.post('/namespaces/:namespace/tables/:table/plan', async (req) => {
+  app.post('/namespaces/:namespace/tables/:table/plan', async (req, reply) => {
     const params = req.params as Params;
-    return scans.planTableScan(warehouseOf(deps, req).name, tableId(params), req.body);
+    const result = await scans.planTableScan(
+      warehouseOf(deps, req).name,
+      tableId(params),
+      req.body,
+    );
+    return sendJsonText(reply, 200, stringifyJson(result));
   });
 
   app.get('/namespaces/:namespace/tables/:table/plan/:planId', async (req) => {
@@ -33,8 +42,13 @@ export function scanRoutes(app: FastifyInstance, deps: RouteDeps, scans: ScanSer
     return reply.code(204).send();
   });
 
-  app.post('/namespaces/:namespace/tables/:table/tasks', async (req) => {
+  app.post('/namespaces/:namespace/tables/:table/tasks', async (req, reply) => {
     const params = req.params as Params;
-    return scans.fetchScanTasks(warehouseOf(deps, req).name, tableId(params), req.body);
+    const result = await scans.fetchScanTasks(
+      warehouseOf(deps, req).name,
+      tableId(params),
+      req.body,
+    );
+    return sendJsonText(reply, 200, stringifyJson(result));
   });
 }
