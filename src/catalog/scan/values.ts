@@ -84,7 +84,9 @@ export function compareValues(a: Value, b: Value): number {
   if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return Buffer.compare(a, b);
   if (typeof a === 'boolean' || typeof b === 'boolean') return Number(a) - Number(b);
-  // number/bigint mixes compare exactly with < and >.
+  // number/bigint mixes compare exactly with < and >. Java orders -0.0 before 0.0 (Float.compare),
+  // and bounds are computed that way, so 0 and -0 are not equal here.
+  if (a === 0 && b === 0) return Object.is(a, b) ? 0 : Object.is(a, -0) ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -7,6 +7,7 @@ import {
 } from '../../../../src/catalog/scan/index.js';
 import {
   compareStrings,
+  compareValues,
   encodeUnscaled,
   decodeUnscaled,
 } from '../../../../src/catalog/scan/values.js';
@@ -72,6 +73,13 @@ describe('single-value binary', () => {
     }
     expect(encodeUnscaled(128n)).toEqual(Buffer.from([0x00, 0x80]));
     expect(encodeUnscaled(-128n)).toEqual(Buffer.from([0x80]));
+  });
+
+  it('orders -0.0 before 0.0, as Java does', () => {
+    expect(compareValues(-0, 0)).toBe(-1);
+    expect(compareValues(0, -0)).toBe(1);
+    expect(compareValues(0, 0)).toBe(0);
+    expect(compareValues(5n, 5)).toBe(0);
   });
 
   it('orders strings by code point, as UTF-8 bytes do', () => {
