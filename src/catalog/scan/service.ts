@@ -44,7 +44,7 @@ export interface ScanOptions {
 export const DEFAULT_SCAN_OPTIONS: Readonly<ScanOptions> = Object.freeze({
   syncMaxManifests: 16,
   tasksPerPlanTask: 1000,
-  manifestConcurrency: 8,
+  manifestConcurrency: 16,
   maxConcurrentPlans: 2,
   planTtlMs: 15 * 60_000,
   maxPlans: 1000,
