@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import type { DelegationProvider } from './delegation/index.js';
+import { VendedCredentialsProvider } from './delegation/vended.js';
 import { buildCatalogApp } from './http/app.js';
 import { Authenticator, loadAuthFile } from './http/auth.js';
 import { resolveLimits, type CatalogLimits } from './http/limits.js';
@@ -28,6 +30,11 @@ export interface CatalogServerOptions {
   idempotencyRetentionMs?: number;
   /** Bounds on requests; each one left out is its DEFAULT_CATALOG_LIMITS value. */
   limits?: Partial<CatalogLimits>;
+  /**
+   * Vend short-lived keys scoped to a table (STS AssumeRole at the S3 endpoint, i.e. MinIO) to
+   * clients that send `X-Iceberg-Access-Delegation: vended-credentials`.
+   */
+  vendedCredentials?: { durationSeconds?: number };
 }
 
 export interface RunningCatalog {
@@ -66,8 +73,42 @@ export function createLogger(level = process.env['LAKEHOUSE_LOG_LEVEL'] ?? 'info
     level,
     base: { service: 'iceberg-catalog' },
     // Defence in depth: nothing logs these today, and nothing ever should.
-    redact: ['req.headers.authorization', '*.secretAccessKey', '*.client_secret', '*.password'],
+    redact: [
+      'req.headers.authorization',
+      '*.secretAccessKey',
+      '*.sessionToken',
+      '*.client_secret',
+      '*.password',
+    ],
   });
+}
+
+/** STS is MinIO's, at the S3 endpoint, called with the catalog's own key. */
+function vendedProvider(options: CatalogServerOptions): VendedCredentialsProvider {
+  const { s3 } = options;
+  if (!s3.endpoint || !s3.accessKeyId || !s3.secretAccessKey) {
+    throw new CatalogStartupError(
+      "vended credentials need an S3 endpoint with STS and the catalog's own key",
+      'pass --s3-endpoint (MinIO) and set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or drop --vended-credentials',
+    );
+  }
+  try {
+    return new VendedCredentialsProvider({
+      sts: {
+        endpoint: s3.endpoint,
+        region: s3.region ?? 'us-east-1',
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        ...(s3.sessionToken ? { sessionToken: s3.sessionToken } : {}),
+      },
+      pathStyle: s3.pathStyle ?? false,
+      ...(options.vendedCredentials?.durationSeconds === undefined
+        ? {}
+        : { durationSeconds: options.vendedCredentials.durationSeconds }),
+    });
+  } catch (err) {
+    throw new CatalogStartupError((err as Error).message, 'fix --vended-credentials-duration');
+  }
 }
 
 /** Checks config, opens the store, checks every warehouse, then listens. Fails before serving anything. */
@@ -110,6 +151,8 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
   } catch (err) {
     throw new CatalogStartupError((err as Error).message, 'unset it or give an integer');
   }
+  const delegation: DelegationProvider[] = [];
+  if (options.vendedCredentials) delegation.push(vendedProvider(options));
   let auth: Authenticator | undefined;
   if (options.authTokensFile) {
     try {
@@ -155,7 +198,15 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
     now: Date.now,
     newUuid: randomUUID,
   });
-  const app = await buildCatalogApp({ service, metrics, logger: log, auth, limits, scan });
+  const app = await buildCatalogApp({
+    service,
+    metrics,
+    logger: log,
+    auth,
+    limits,
+    delegation,
+    scan,
+  });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
@@ -194,6 +245,7 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
       db: redactUrl(options.db),
       warehouses: options.warehouses,
       auth: auth !== undefined,
+      delegation: delegation.map((d) => d.mechanism),
       limits,
     },
     'catalog listening',

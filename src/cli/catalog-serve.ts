@@ -57,6 +57,9 @@ export async function serveCatalog(flags: ServeFlags): Promise<void> {
       authTokensFile: flags.authTokens,
       insecure: flags.insecure ?? false,
       logger,
+      ...(flags.vendedCredentials || flags.vendedCredentialsDuration !== undefined
+        ? { vendedCredentials: { durationSeconds: flags.vendedCredentialsDuration } }
+        : {}),
       limits: {
         bodyLimitBytes: flags.maxBodyBytes,
         maxJsonDepth: flags.maxJsonDepth,

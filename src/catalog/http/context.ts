@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DelegationProvider } from '../delegation/index.js';
 import { BadRequestError } from '../errors.js';
 import {
   resolveWarehouse,
@@ -8,6 +9,8 @@ import {
 
 export interface RouteDeps {
   service: CatalogService;
+  /** Access delegation mechanisms the server is configured with (may be none). */
+  delegation: readonly DelegationProvider[];
 }
 
 const IDEMPOTENCY_KEY = /^[0-9A-Za-z][0-9A-Za-z-]{7,127}$/;

@@ -55,6 +55,8 @@ export interface TableChange {
 export interface LoadedTable {
   etag: string;
   body: string;
+  /** The table's `location`, for credentials scoped to it. */
+  location: string;
 }
 
 export function etagFor(metadataLocation: string, variant: string): string {
@@ -89,19 +91,29 @@ export class TableService {
     return defaultObjectLocation(wh.location, namespace, ns.properties, name);
   }
 
+  /** Where `create` would put the table: the request's location or the default, confined. */
+  async createLocation(
+    wh: Warehouse,
+    namespace: string[],
+    request: CreateTableRequest,
+  ): Promise<string> {
+    checkNamespace(namespace);
+    const name = checkName(request.name, 'table');
+    return confineLocation(
+      wh,
+      request.location ?? (await this.defaultLocation(wh, namespace, name)),
+      'Table location',
+    );
+  }
+
   async create(
     wh: Warehouse,
     namespace: string[],
     request: CreateTableRequest,
     idem?: IdempotencyContext,
   ): Promise<string> {
-    checkNamespace(namespace);
+    const location = await this.createLocation(wh, namespace, request);
     const name = checkName(request.name, 'table');
-    const location = confineLocation(
-      wh,
-      request.location ?? (await this.defaultLocation(wh, namespace, name)),
-      'Table location',
-    );
     await ensureNameFree(this.ctx, wh.name, 'table', namespace, name);
     const metadata = newTableMetadata(request, {
       location,
@@ -128,10 +140,17 @@ export class TableService {
   ): Promise<LoadedTable> {
     const record = await requireObject(this.ctx, warehouse, 'table', id);
     const etag = etagFor(record.metadataLocation, snapshots);
-    if (snapshots === 'all')
-      return { etag, body: loadResultJson(record.metadataLocation, record.metadataJson) };
-    const filtered = stringifyJson(metadataWithOnlyRefs(this.parse(record)));
-    return { etag, body: loadResultJson(record.metadataLocation, filtered) };
+    const metadata = this.parse(record);
+    if (snapshots === 'all') {
+      const body = loadResultJson(record.metadataLocation, record.metadataJson);
+      return { etag, body, location: metadata.location };
+    }
+    const filtered = stringifyJson(metadataWithOnlyRefs(metadata));
+    return {
+      etag,
+      body: loadResultJson(record.metadataLocation, filtered),
+      location: metadata.location,
+    };
   }
 
   /** Plans one table's change from a fresh read: requirements first, then the pure update functions. */

@@ -317,8 +317,9 @@ function trinoRules(ev: Evidence): Finding[] {
         component: 'trino',
         title: 'Trino: "S3 access denied" reading Iceberg data from MinIO',
         evidence: [`reading ${trinoTableRead.table ?? 'a table'} failed: ${trinoTableRead.error}`],
-        cause: "the MinIO credentials in Trino's iceberg catalog configuration are wrong",
-        fix: "lakehouse restart trino   # rewrites the catalog files with the platform's MinIO credentials",
+        cause:
+          "Trino's iceberg catalog configuration holds wrong S3 settings (it should take the catalog's vended credentials), or MinIO refuses the keys the catalog vends",
+        fix: 'lakehouse restart trino   # rewrites the catalog files; if it persists: lakehouse logs iceberg-catalog, lakehouse logs minio',
       });
     } else if (!catalogMissing) {
       out.push({

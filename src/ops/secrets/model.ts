@@ -14,7 +14,8 @@ export const isCredentialSet = (name: string): name is CredentialSet =>
  * only the new credentials from then on), then every component that signs in with them.
  */
 const HOLDERS: Record<CredentialSet, readonly Component[]> = {
-  // The catalog and Trino read and write the warehouse; Prometheus scrapes MinIO with a token
+  // The catalog reads and writes the warehouse and calls STS with the root key; Trino holds
+  // vended keys that key signed, which a restart drops. Prometheus scrapes MinIO with a token
   // signed by the root credentials.
   minio: ['minio', 'iceberg-catalog', 'trino', 'observability'],
   // The admin password, the API's JWT and session secrets, and the fernet key of its database.

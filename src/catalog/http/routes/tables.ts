@@ -6,7 +6,9 @@ import {
   createTableRequestSchema,
   parseOrBadRequest,
 } from '../../metadata/index.js';
+import { withTableAccess } from '../../delegation/index.js';
 import { BadRequestError } from '../../errors.js';
+import { tableGrant } from '../delegation.js';
 import { booleanParam, decodeNamespace, pageRequest, snapshotsMode } from '../params.js';
 import {
   idempotencyOf,
@@ -45,19 +47,30 @@ export function tableRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/namespaces/:namespace/tables', async (req, reply) => {
     const body = parseOrBadRequest(createTableRequestSchema, req.body, 'create table request');
     const ns = decodeNamespace((req.params as Params)['namespace']);
-    return sendJsonText(
-      reply,
-      200,
-      await tables.create(warehouseOf(deps, req), ns, body, idempotencyOf(req)),
-    );
+    const wh = warehouseOf(deps, req);
+    // Granted before the create: when STS fails the client gets a 503 and no half-made table.
+    const grant = await tableGrant(deps.delegation, req, {
+      warehouse: wh,
+      namespace: ns,
+      table: body.name,
+      location: () => tables.createLocation(wh, ns, body),
+    });
+    const created = await tables.create(wh, ns, body, idempotencyOf(req));
+    return sendJsonText(reply, 200, grant ? withTableAccess(created, grant) : created);
   });
 
   app.get('/namespaces/:namespace/tables/:table', async (req, reply) => {
-    const loaded = await tables.load(
-      warehouseOf(deps, req).name,
-      tableId(req.params as Params),
-      snapshotsMode(req.query as Query),
-    );
+    const wh = warehouseOf(deps, req);
+    const id = tableId(req.params as Params);
+    const loaded = await tables.load(wh.name, id, snapshotsMode(req.query as Query));
+    const grant = await tableGrant(deps.delegation, req, {
+      warehouse: wh,
+      namespace: id.namespace,
+      table: id.name,
+      location: () => loaded.location,
+    });
+    // No ETag with a grant: a 304 would leave the client holding credentials that expire.
+    if (grant) return sendJsonText(reply, 200, withTableAccess(loaded.body, grant));
     reply.header('etag', loaded.etag);
     if (req.headers['if-none-match'] === loaded.etag) return reply.code(304).send();
     return sendJsonText(reply, 200, loaded.body);

@@ -6,7 +6,6 @@ import { UnsupportedOperationError } from '../../errors.js';
  * (not 404), and `/v1/config` leaves them out of `endpoints`, so clients fall back cleanly.
  */
 const UNSUPPORTED: Array<[method: 'GET' | 'POST' | 'DELETE', url: string, what: string]> = [
-  ['GET', '/namespaces/:namespace/tables/:table/credentials', 'credential vending'],
   ['POST', '/namespaces/:namespace/tables/:table/sign', 'remote request signing'],
   ['GET', '/namespaces/:namespace/functions', 'functions'],
   ['GET', '/namespaces/:namespace/functions/:function', 'functions'],

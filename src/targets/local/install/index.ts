@@ -11,7 +11,9 @@ export {
   type GoComponentName,
 } from './go.js';
 export {
+  describeJavaRange,
   ensureJavaRuntime,
+  javaInRange,
   parseJavaSettings,
   type JavaRuntime,
   type JavaRuntimeOptions,

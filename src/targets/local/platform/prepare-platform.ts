@@ -79,7 +79,7 @@ export async function configurePlatform(input: {
   const { values, env, stateDir, installed } = input;
   const secrets = await ensureSecrets(stateDir);
   const layout = platformLayout(stateDir);
-  if (values.trino.enabled) await writeTrinoConfig(values, layout, secrets);
+  if (values.trino.enabled) await writeTrinoConfig(values, layout);
   const observability = await writeObservability(values, env, stateDir, secrets);
   const obs = values.observability;
   // Read by the supervisor on start and at every apply: its /metrics and /alerts endpoint.

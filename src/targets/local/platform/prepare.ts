@@ -168,7 +168,6 @@ export async function writeAirflowFiles(
 export async function writeTrinoConfig(
   values: LakehouseValues,
   layout: PlatformLayout,
-  secrets: PlatformSecrets,
 ): Promise<void> {
   const { trino } = values;
   const coordinatorUrl = `http://127.0.0.1:${trino.coordinator.port}`;
@@ -185,8 +184,8 @@ export async function writeTrinoConfig(
       s3: {
         endpoint: `http://127.0.0.1:${values.minio.ports.api}`,
         region: 'us-east-1',
-        accessKey: secrets.minio.rootUser,
-        secretKey: secrets.minio.rootPassword,
+        // The catalog vends each table's own short-lived keys: Trino holds none of MinIO's.
+        credentials: 'vended',
       },
     });
   }

@@ -76,7 +76,7 @@ async function rewriteConfig(
 ): Promise<string | null> {
   const layout = platformLayout(stateDir);
   if (component === 'trino') {
-    await writeTrinoConfig(values, layout, await ensureSecrets(stateDir));
+    await writeTrinoConfig(values, layout);
     return "every Trino node's etc/ (config, jvm.config, catalogs)";
   }
   if (component === 'observability') {

@@ -256,6 +256,8 @@ export function buildProcessSpecs(input: SpecInput): Map<ComponentName, ProcessS
           '--s3-path-style',
           '--s3-region',
           'us-east-1',
+          // Trino (and any client that asks) gets per-table keys from MinIO's STS, not these.
+          '--vended-credentials',
         ],
         env: {
           ...baseEnv,

@@ -7,8 +7,11 @@ import { CONSOLE_TRINO_USER } from '../../../platform/trino/index.js';
 export interface TrinoS3 {
   endpoint: string;
   region: string;
-  accessKey: string;
-  secretKey: string;
+  /**
+   * `vended`: Trino holds no S3 key; our catalog hands it short-lived keys scoped to each table
+   * it loads (the catalog must run with --vended-credentials). Otherwise static keys.
+   */
+  credentials: 'vended' | { accessKey: string; secretKey: string };
 }
 
 /** A catalog, i.e. one `etc/catalog/<name>.properties`. */
@@ -196,9 +199,19 @@ function renderCatalog(catalog: TrinoCatalog): string {
     ['s3.region', catalog.s3.region],
     // MinIO on 127.0.0.1 has no per-bucket host names.
     ['s3.path-style-access', 'true'],
-    ['s3.aws-access-key', catalog.s3.accessKey],
-    ['s3.aws-secret-key', catalog.s3.secretKey],
+    ...s3Credentials(catalog.s3.credentials),
   ]);
+}
+
+function s3Credentials(credentials: TrinoS3['credentials']): Array<readonly [string, string]> {
+  // Trino then sends X-Iceberg-Access-Delegation: vended-credentials and uses the keys in each
+  // table's load result for that table's files.
+  if (credentials === 'vended')
+    return [['iceberg.rest-catalog.vended-credentials-enabled', 'true']];
+  return [
+    ['s3.aws-access-key', credentials.accessKey],
+    ['s3.aws-secret-key', credentials.secretKey],
+  ];
 }
 
 /**

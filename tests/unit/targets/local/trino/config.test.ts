@@ -26,8 +26,7 @@ const iceberg = {
   s3: {
     endpoint: 'http://127.0.0.1:9000',
     region: 'us-east-1',
-    accessKey: 'lakehouse-access',
-    secretKey: 'se\\cret key',
+    credentials: 'vended' as const,
   },
 };
 
@@ -45,7 +44,7 @@ const coordinator: TrinoNodeOptions = {
 };
 
 describe('renderTrinoNode', () => {
-  it('renders the iceberg catalog: REST to our catalog, native S3 path-style to MinIO', () => {
+  it('renders the iceberg catalog: REST to our catalog with vended credentials, native S3 path-style to MinIO, no S3 key', () => {
     const files = renderTrinoNode(coordinator);
     expect(files['etc/catalog/iceberg.properties']).toBe(
       [
@@ -56,13 +55,32 @@ describe('renderTrinoNode', () => {
         's3.endpoint=http://127.0.0.1:9000',
         's3.region=us-east-1',
         's3.path-style-access=true',
-        's3.aws-access-key=lakehouse-access',
-        // java.util.Properties reads a backslash as an escape.
-        's3.aws-secret-key=se\\\\cret key',
+        'iceberg.rest-catalog.vended-credentials-enabled=true',
         '',
       ].join('\n'),
     );
     expect(files['etc/catalog/tpch.properties']).toBe('connector.name=tpch\n');
+  });
+
+  it('renders static S3 keys, escaped, instead when given keys', () => {
+    const files = renderTrinoNode({
+      ...coordinator,
+      catalogs: [
+        {
+          ...iceberg,
+          s3: {
+            ...iceberg.s3,
+            credentials: { accessKey: 'lakehouse-access', secretKey: 'se\\cret key' },
+          },
+        },
+      ],
+    });
+    const text = files['etc/catalog/iceberg.properties'] ?? '';
+    expect(text).toContain(
+      // java.util.Properties reads a backslash as an escape.
+      's3.path-style-access=true\ns3.aws-access-key=lakehouse-access\ns3.aws-secret-key=se\\\\cret key\n',
+    );
+    expect(text).not.toContain('vended-credentials-enabled');
   });
 
   it('adds the warehouse and a bearer token only when given', () => {
