@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   NoSuchViewException: 404,
   NoSuchFunctionException: 404,
   NoSuchWarehouseException: 404,
+  NoSuchPlanIdException: 404,
+  NoSuchPlanTaskException: 404,
   UnsupportedOperationException: 406,
   AlreadyExistsException: 409,
   NamespaceNotEmptyException: 409,
@@ -59,6 +61,8 @@ export class NoSuchTableError extends typed('NoSuchTableException') {}
 export class NoSuchViewError extends typed('NoSuchViewException') {}
 export class NoSuchFunctionError extends typed('NoSuchFunctionException') {}
 export class NoSuchWarehouseError extends typed('NoSuchWarehouseException') {}
+export class NoSuchPlanIdError extends typed('NoSuchPlanIdException') {}
+export class NoSuchPlanTaskError extends typed('NoSuchPlanTaskException') {}
 export class AlreadyExistsError extends typed('AlreadyExistsException') {}
 export class NamespaceNotEmptyError extends typed('NamespaceNotEmptyException') {}
 /** A requirement failed or the compare-and-swap lost: the client may refresh and retry. */

@@ -8,6 +8,7 @@ import { Authenticator, loadAuthFile } from './http/auth.js';
 import { resolveLimits, type CatalogLimits } from './http/limits.js';
 import { CatalogMetrics } from './http/metrics.js';
 import { createFileIO, schemeOf, type S3Settings } from './io/index.js';
+import { scanOptionsFromEnv, type ScanOptions } from './scan/index.js';
 import { CatalogService, type Warehouse } from './service/index.js';
 import { openCatalogStore, redactUrl, type CatalogStore } from './store/index.js';
 
@@ -144,6 +145,12 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
       'give each limit a positive integer, the headers timeout at most the request timeout',
     );
   }
+  let scan: Partial<ScanOptions>;
+  try {
+    scan = scanOptionsFromEnv(process.env);
+  } catch (err) {
+    throw new CatalogStartupError((err as Error).message, 'unset it or give an integer');
+  }
   const delegation: DelegationProvider[] = [];
   if (options.vendedCredentials) delegation.push(vendedProvider(options));
   let auth: Authenticator | undefined;
@@ -191,7 +198,15 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
     now: Date.now,
     newUuid: randomUUID,
   });
-  const app = await buildCatalogApp({ service, metrics, logger: log, auth, limits, delegation });
+  const app = await buildCatalogApp({
+    service,
+    metrics,
+    logger: log,
+    auth,
+    limits,
+    delegation,
+    scan,
+  });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {

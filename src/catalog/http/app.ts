@@ -26,12 +26,14 @@ import {
   type CatalogLimits,
 } from './limits.js';
 import type { CatalogMetrics } from './metrics.js';
+import { ScanService, type ScanOptions } from '../scan/index.js';
 import { configRoutes } from './routes/config.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { functionRoutes } from './routes/functions.js';
 import { namespaceRoutes } from './routes/namespaces.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { operationsRoutes, UNAUTHENTICATED_PATHS } from './routes/operations.js';
+import { scanRoutes } from './routes/scan.js';
 import { tableRoutes } from './routes/tables.js';
 import { unsupportedRoutes } from './routes/unsupported.js';
 import { viewRoutes } from './routes/views.js';
@@ -43,6 +45,8 @@ export interface CatalogAppOptions {
   auth?: Authenticator;
   /** Defaults from DEFAULT_CATALOG_LIMITS; throws for a value that is not a positive integer. */
   limits?: Partial<CatalogLimits>;
+  /** Server-side scan planning; defaults from DEFAULT_SCAN_OPTIONS. */
+  scan?: Partial<ScanOptions>;
   /** Access delegation mechanisms (vended credentials, remote signing); none by default. */
   delegation?: readonly DelegationProvider[];
 }
@@ -210,6 +214,8 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
   });
 
   const deps: RouteDeps = { service, delegation: options.delegation ?? [] };
+  const scans = new ScanService(service.ctx, options.scan);
+  app.addHook('onClose', async () => scans.close());
   operationsRoutes(app, service, metrics);
   configRoutes(app, deps, { oauth: auth !== undefined });
   if (auth) oauthRoutes(app, auth);
@@ -221,6 +227,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
         credentialRoutes(scoped, deps);
         viewRoutes(scoped, deps);
         functionRoutes(scoped, deps);
+        scanRoutes(scoped, deps, scans);
         unsupportedRoutes(scoped);
       },
       { prefix },
