@@ -36,7 +36,7 @@ export interface PlanOptions {
   prefix?: string;
   namespace: string[];
   table: string;
-  /** Give up polling a submitted plan after this long (default 60 s). */
+  /** Give up polling a submitted plan, or waiting for one answer, after this long (default 60 s). */
   timeoutMs?: number;
 }
 
@@ -95,6 +95,7 @@ export async function planScan(
   // Multi-level namespaces are joined with the unit separator (the spec's default).
   const ns = encodeURIComponent(opts.namespace.join('\u001f'));
   const tableUrl = `${opts.baseUrl}/v1${prefix}/namespaces/${ns}/tables/${encodeURIComponent(opts.table)}`;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   let requests = 0;
 
   const call = async (method: string, url: string, body?: unknown): Promise<PlanningJson> => {
@@ -103,6 +104,7 @@ export async function planScan(
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : bodyText(body),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
     if (!res.ok) {
@@ -121,15 +123,13 @@ export async function planScan(
   if (async) {
     const planId = result['plan-id'];
     if (!planId) throw new ScanPlanningError('planTableScan answered submitted without a plan-id');
-    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    const deadline = Date.now() + timeoutMs;
     let pause = 5;
     for (;;) {
       result = await call('GET', `${tableUrl}/plan/${encodeURIComponent(planId)}`);
       if (result.status !== 'submitted') break;
       if (Date.now() > deadline) {
-        throw new ScanPlanningError(
-          `plan ${planId} still submitted after ${opts.timeoutMs ?? 60_000} ms`,
-        );
+        throw new ScanPlanningError(`plan ${planId} still submitted after ${timeoutMs} ms`);
       }
       await new Promise((r) => setTimeout(r, pause));
       pause = Math.min(pause * 2, 500);
