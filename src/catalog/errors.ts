@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   NoSuchTableException: 404,
   NoSuchViewException: 404,
   NoSuchWarehouseException: 404,
+  NoSuchPlanIdException: 404,
+  NoSuchPlanTaskException: 404,
   UnsupportedOperationException: 406,
   AlreadyExistsException: 409,
   NamespaceNotEmptyException: 409,
@@ -57,6 +59,8 @@ export class NoSuchNamespaceError extends typed('NoSuchNamespaceException') {}
 export class NoSuchTableError extends typed('NoSuchTableException') {}
 export class NoSuchViewError extends typed('NoSuchViewException') {}
 export class NoSuchWarehouseError extends typed('NoSuchWarehouseException') {}
+export class NoSuchPlanIdError extends typed('NoSuchPlanIdException') {}
+export class NoSuchPlanTaskError extends typed('NoSuchPlanTaskException') {}
 export class AlreadyExistsError extends typed('AlreadyExistsException') {}
 export class NamespaceNotEmptyError extends typed('NamespaceNotEmptyException') {}
 /** A requirement failed or the compare-and-swap lost: the client may refresh and retry. */

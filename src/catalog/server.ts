@@ -6,6 +6,7 @@ import { Authenticator, loadAuthFile } from './http/auth.js';
 import { resolveLimits, type CatalogLimits } from './http/limits.js';
 import { CatalogMetrics } from './http/metrics.js';
 import { createFileIO, schemeOf, type S3Settings } from './io/index.js';
+import { scanOptionsFromEnv, type ScanOptions } from './scan/index.js';
 import { CatalogService, type Warehouse } from './service/index.js';
 import { openCatalogStore, redactUrl, type CatalogStore } from './store/index.js';
 
@@ -103,6 +104,12 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
       'give each limit a positive integer, the headers timeout at most the request timeout',
     );
   }
+  let scan: Partial<ScanOptions>;
+  try {
+    scan = scanOptionsFromEnv(process.env);
+  } catch (err) {
+    throw new CatalogStartupError((err as Error).message, 'unset it or give an integer');
+  }
   let auth: Authenticator | undefined;
   if (options.authTokensFile) {
     try {
@@ -148,7 +155,7 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
     now: Date.now,
     newUuid: randomUUID,
   });
-  const app = await buildCatalogApp({ service, metrics, logger: log, auth, limits });
+  const app = await buildCatalogApp({ service, metrics, logger: log, auth, limits, scan });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {

@@ -25,10 +25,12 @@ import {
   type CatalogLimits,
 } from './limits.js';
 import type { CatalogMetrics } from './metrics.js';
+import { ScanService, type ScanOptions } from '../scan/index.js';
 import { configRoutes } from './routes/config.js';
 import { namespaceRoutes } from './routes/namespaces.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { operationsRoutes, UNAUTHENTICATED_PATHS } from './routes/operations.js';
+import { scanRoutes } from './routes/scan.js';
 import { tableRoutes } from './routes/tables.js';
 import { unsupportedRoutes } from './routes/unsupported.js';
 import { viewRoutes } from './routes/views.js';
@@ -40,6 +42,8 @@ export interface CatalogAppOptions {
   auth?: Authenticator;
   /** Defaults from DEFAULT_CATALOG_LIMITS; throws for a value that is not a positive integer. */
   limits?: Partial<CatalogLimits>;
+  /** Server-side scan planning; defaults from DEFAULT_SCAN_OPTIONS. */
+  scan?: Partial<ScanOptions>;
 }
 
 const MUTATING = new Set(['POST', 'DELETE', 'PUT']);
@@ -205,6 +209,8 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
   });
 
   const deps: RouteDeps = { service };
+  const scans = new ScanService(service.ctx, options.scan);
+  app.addHook('onClose', async () => scans.close());
   operationsRoutes(app, service, metrics);
   configRoutes(app, deps, { oauth: auth !== undefined });
   if (auth) oauthRoutes(app, auth);
@@ -214,6 +220,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
         namespaceRoutes(scoped, deps);
         tableRoutes(scoped, deps);
         viewRoutes(scoped, deps);
+        scanRoutes(scoped, deps, scans);
         unsupportedRoutes(scoped);
       },
       { prefix },

@@ -118,6 +118,10 @@ const EXPECTED_ENDPOINTS = [
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister',
   'POST /v1/{prefix}/namespaces/{namespace}/register',
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan',
+  'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan/{plan-id}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan/{plan-id}',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/tasks',
   'POST /v1/{prefix}/tables/rename',
   'POST /v1/{prefix}/transactions/commit',
   'GET /v1/{prefix}/namespaces/{namespace}/views',
@@ -262,13 +266,6 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('catalog HTTP API on %s', (stor
         );
         expect(res.status, endpoint).toBeLessThan(500);
       }
-      const plan = await req('POST', '/v1/namespaces/a/tables/t/plan', {});
-      expectError(
-        plan,
-        406,
-        'UnsupportedOperationException',
-        'This catalog does not support server-side scan planning yet',
-      );
       const creds = await req('GET', '/v1/namespaces/a/tables/t/credentials');
       expectError(
         creds,

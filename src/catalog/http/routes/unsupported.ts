@@ -6,10 +6,6 @@ import { UnsupportedOperationError } from '../../errors.js';
  * (not 404), and `/v1/config` leaves them out of `endpoints`, so clients fall back cleanly.
  */
 const UNSUPPORTED: Array<[method: 'GET' | 'POST' | 'DELETE', url: string, what: string]> = [
-  ['POST', '/namespaces/:namespace/tables/:table/plan', 'server-side scan planning'],
-  ['GET', '/namespaces/:namespace/tables/:table/plan/:planId', 'server-side scan planning'],
-  ['DELETE', '/namespaces/:namespace/tables/:table/plan/:planId', 'server-side scan planning'],
-  ['POST', '/namespaces/:namespace/tables/:table/tasks', 'server-side scan planning'],
   ['GET', '/namespaces/:namespace/tables/:table/credentials', 'credential vending'],
   ['POST', '/namespaces/:namespace/tables/:table/sign', 'remote request signing'],
   ['GET', '/namespaces/:namespace/functions', 'functions'],
