@@ -12,6 +12,10 @@ Speaks line-delimited JSON: one request per stdin line, one answer per stdout li
   the same with "runs": N -> {"tasks": [...], "loadMs": ..., "planMs": [N durations]}
     (the table is loaded once, apart from the timed plan_files calls)
 An error answers {"error": "..."} and the script goes on with the next line.
+
+pyiceberg 0.12.0's metrics evaluator has the null-count check of not-starts-with inverted (a
+recorded count of 0 reads as "may contain nulls", a missing one as "no nulls"), fixed upstream in
+apache/iceberg-python#3891; the fix is applied below so the reference prunes as Java does.
 """
 
 import json
@@ -20,6 +24,7 @@ import sys
 import time
 
 from pyiceberg.catalog import load_catalog
+from pyiceberg.expressions import visitors
 from pyiceberg.expressions import (
     AlwaysFalse,
     AlwaysTrue,
@@ -42,6 +47,16 @@ from pyiceberg.expressions import (
     Or,
     StartsWith,
 )
+
+
+
+def _may_contain_null(self, field_id: int) -> bool:
+    # Java's InclusiveMetricsEvaluator.mayContainNull: unknown or non-zero null count.
+    null_count = self.null_counts.get(field_id)
+    return null_count is None or null_count != 0
+
+
+visitors._InclusiveMetricsEvaluationVisitor._may_contain_null = _may_contain_null
 
 COMPARISONS = {
     "eq": EqualTo,
