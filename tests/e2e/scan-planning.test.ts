@@ -7,7 +7,10 @@
  * with the same filters, written once in the REST spec's Expression JSON and translated to
  * pyiceberg expressions by tests/e2e/py/plan_files.py. For every shape × filter the set of data
  * files and, per data file, the set of delete files must be equal; a test lists every difference
- * of its shape. (pyiceberg 0.12.0 never prunes not-starts-with by metrics — an inverted null-count
+ * of its shape. Every plan is asked twice: of the platform's catalog (these small tables are planned
+ * inside the request) and of a second catalog process on the same database that answers
+ * `submitted` and pages two tasks per plan task, so fetchPlanningResult and fetchScanTasks (and
+ * delete-file references per page) are compared too. (pyiceberg 0.12.0 never prunes not-starts-with by metrics — an inverted null-count
  * check, fixed upstream in apache/iceberg-python#3891 — so plan_files.py applies that fix and the
  * reference prunes as Java's InclusiveMetricsEvaluator does.)
  */
@@ -16,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TrinoClient } from '../../src/targets/local/trino/index.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { spawnCatalog, type CatalogProcess } from '../support/catalog.js';
 import { PythonScript } from '../support/python.js';
 import { planScan, type PlannedTask } from '../support/scan-planning.js';
 
@@ -267,6 +271,8 @@ let platform: TestPlatform;
 let trino: TrinoClient;
 let python: PythonScript;
 let catalogUrl: string;
+/** A second catalog on the platform's database that plans everything asynchronously, paged. */
+let pagedCatalog: CatalogProcess | undefined;
 const snapshotIds = new Map<string, string>();
 
 const tableName = (i: number): string => `shape${i}`;
@@ -285,7 +291,9 @@ describe('server-side scan planning equals pyiceberg plan_files', () => {
     platform = await createTestPlatform({
       name: 'scan-planning',
       // Only what the comparison needs: MinIO, the catalog and Trino (its coordinator runs tasks).
-      values: {
+      // The catalog database is named so a second catalog process can serve the same tables.
+      values: (home) => ({
+        icebergCatalog: { database: `sqlite:${join(home, 'scan-catalog.db')}` },
         trino: { workers: { count: 0 } },
         observability: {
           prometheus: { enabled: false },
@@ -293,7 +301,7 @@ describe('server-side scan planning equals pyiceberg plan_files', () => {
           nodeExporter: { enabled: false },
         },
         console: { enabled: false },
-      },
+      }),
     });
     const up = await platform.runWithValues(['up'], 1_200_000);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
@@ -321,6 +329,20 @@ describe('server-side scan planning equals pyiceberg plan_files', () => {
     const { minio } = JSON.parse(
       readFileSync(join(platform.home, 'secrets', 'credentials.json'), 'utf8'),
     ) as { minio: { rootUser: string; rootPassword: string } };
+    // The platform's tables have a few manifests each, so its catalog plans them inside the
+    // request. This one answers `submitted` for every plan and pages 2 tasks per plan task: the
+    // same comparisons then go through fetchPlanningResult and fetchScanTasks.
+    pagedCatalog = await spawnCatalog({
+      db: `sqlite:${join(platform.home, 'scan-catalog.db')}`,
+      warehouse: 's3://warehouse/lakehouse',
+      s3: {
+        endpoint: `http://127.0.0.1:${platform.ports['minio.ports.api']}`,
+        region: 'us-east-1',
+        accessKeyId: minio.rootUser,
+        secretAccessKey: minio.rootPassword,
+      },
+      env: { LAKEHOUSE_SCAN_SYNC_MAX_MANIFESTS: '0', LAKEHOUSE_SCAN_TASKS_PER_PLAN_TASK: '2' },
+    });
     python = new PythonScript(
       inject('python'),
       join(process.cwd(), 'tests', 'e2e', 'py', 'plan_files.py'),
@@ -340,6 +362,7 @@ describe('server-side scan planning equals pyiceberg plan_files', () => {
 
   afterAll(async () => {
     python?.kill();
+    await pagedCatalog?.stop();
     await platform?.destroy();
   }, 240_000);
 
@@ -359,23 +382,31 @@ describe('server-side scan planning equals pyiceberg plan_files', () => {
         });
         counts.set(f.name, theirs.length);
         if (theirs.some((t) => t.deleteFiles.length > 0)) deletesPlanned = true;
-        let diff: string[];
-        try {
-          const ours = await planScan(
-            { baseUrl: catalogUrl, namespace: [NAMESPACE], table },
-            {
-              filter: f.filter,
-              'case-sensitive': f.caseSensitive ?? true,
-              ...(snapshotId === undefined ? {} : { 'snapshot-id': BigInt(snapshotId) }),
-            },
-          );
-          diff = planDiff(ours.tasks, theirs);
-        } catch (err) {
-          diff = [`our planning failed: ${(err as Error).message}`];
+        const request = {
+          filter: f.filter,
+          'case-sensitive': f.caseSensitive ?? true,
+          ...(snapshotId === undefined ? {} : { 'snapshot-id': BigInt(snapshotId) }),
+        };
+        const verdicts: string[] = [];
+        for (const [label, baseUrl] of [
+          ['platform catalog', catalogUrl],
+          ['async, paged catalog', pagedCatalog!.url],
+        ] as const) {
+          let diff: string[];
+          try {
+            const ours = await planScan({ baseUrl, namespace: [NAMESPACE], table }, request);
+            diff = planDiff(ours.tasks, theirs);
+            if (label === 'async, paged catalog' && theirs.length > 0 && !ours.async) {
+              diff.push('answered completed, not submitted: the async path was not exercised');
+            }
+          } catch (err) {
+            diff = [`our planning failed: ${(err as Error).message}`];
+          }
+          for (const line of diff) differences.push(`${f.name} (${label}): ${line}`);
+          verdicts.push(`${label} ${diff.length === 0 ? 'equal' : `${diff.length} differences`}`);
         }
-        for (const line of diff) differences.push(`${f.name}: ${line}`);
         console.log(
-          `scan planning: ${shape.name} × ${f.name}: pyiceberg ${theirs.length} tasks, ${diff.length === 0 ? 'equal' : `${diff.length} differences`}`,
+          `scan planning: ${shape.name} × ${f.name}: pyiceberg ${theirs.length} tasks; ${verdicts.join(', ')}`,
         );
       }
       // The reference itself must give something to compare: files, pruning, and deletes where

@@ -38,6 +38,11 @@ export interface PlanOptions {
   table: string;
   /** Give up polling a submitted plan, or waiting for one answer, after this long (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Pause between polls of a submitted plan: from `firstMs`, doubling up to `maxMs` (default 5 and
+   * 500). A benchmark measuring the server rather than the client's back-off polls at a fixed pace.
+   */
+  poll?: { firstMs: number; maxMs: number };
 }
 
 interface ContentFileJson {
@@ -124,7 +129,8 @@ export async function planScan(
     const planId = result['plan-id'];
     if (!planId) throw new ScanPlanningError('planTableScan answered submitted without a plan-id');
     const deadline = Date.now() + timeoutMs;
-    let pause = 5;
+    const { firstMs, maxMs } = opts.poll ?? { firstMs: 5, maxMs: 500 };
+    let pause = firstMs;
     for (;;) {
       result = await call('GET', `${tableUrl}/plan/${encodeURIComponent(planId)}`);
       if (result.status !== 'submitted') break;
@@ -132,7 +138,7 @@ export async function planScan(
         throw new ScanPlanningError(`plan ${planId} still submitted after ${timeoutMs} ms`);
       }
       await new Promise((r) => setTimeout(r, pause));
-      pause = Math.min(pause * 2, 500);
+      pause = Math.min(pause * 2, maxMs);
     }
   }
   if (result.status !== 'completed') throw failed(result, 'planTableScan');
