@@ -106,13 +106,32 @@ interface Ours {
   requests: number;
 }
 
+type OursResult = Ours | { error: string };
+
+/**
+ * Our catalog twice over the same database and warehouse: as it ships (a 100-manifest scan is
+ * answered `submitted`, planned in the background, fetched as plan tasks) and told to plan every
+ * scan inside the request (the cost of the asynchronous round trips shows as the difference).
+ */
+const MODES = [
+  { key: 'async', label: 'ours: planTableScan, default', env: {} },
+  {
+    key: 'inline',
+    label: 'ours: planned in the request',
+    env: {
+      LAKEHOUSE_SCAN_SYNC_MAX_MANIFESTS: '1000000000',
+      LAKEHOUSE_SCAN_TASKS_PER_PLAN_TASK: '1000000',
+    },
+  },
+] as const;
+type Mode = (typeof MODES)[number]['key'];
+
 interface Row {
   name: string;
-  ours: Ours | { error: string };
+  ours: Record<Mode, OursResult>;
   theirs: number[];
-  theirsTasks: number;
+  theirsTasks: PlannedTask[];
   theirsLoadMs: number;
-  samePlan: boolean;
 }
 
 const sameFiles = (a: PlannedTask[], b: PlannedTask[]): boolean => {
@@ -131,20 +150,30 @@ const cell = (samples: number[]): string => {
   return `${fmt(percentile(sorted, 50))} / ${fmt(percentile(sorted, 95))}`;
 };
 
+/** Whether every mode of ours planned exactly pyiceberg's files ('—' when one failed). */
+function samePlans(r: Row): string {
+  const results = MODES.map((m) => r.ours[m.key]);
+  if (results.some((o) => 'error' in o)) return '—';
+  return results.every((o) => 'tasks' in o && sameFiles(o.tasks, r.theirsTasks)) ? 'yes' : 'NO';
+}
+
 function render(rows: Row[], cfg: Config): string {
   const header = [
     'filter',
-    'ours: planTableScan (HTTP)',
-    'pyiceberg plan_files (local)',
-    'tasks ours / pyiceberg',
+    ...MODES.map((m) => m.label),
+    'pyiceberg plan_files',
+    'tasks',
     'same files',
   ];
   const body = rows.map((r) => [
     r.name,
-    'ms' in r.ours ? cell(r.ours.ms) : 'failed',
+    ...MODES.map((m) => {
+      const o = r.ours[m.key];
+      return 'ms' in o ? `${cell(o.ms)} (${o.requests} req)` : 'failed';
+    }),
     cell(r.theirs),
-    `${'tasks' in r.ours ? r.ours.tasks.length : '—'} / ${r.theirsTasks}`,
-    'error' in r.ours ? '—' : r.samePlan ? 'yes' : 'NO',
+    String(r.theirsTasks.length),
+    samePlans(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
@@ -176,9 +205,9 @@ async function main(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'lakehouse-bench-plan-'));
-  let server: RunningServer | undefined;
+  const servers = new Map<Mode, RunningServer>();
   const stop = async (): Promise<void> => {
-    await server?.stop().catch(() => undefined);
+    await Promise.all([...servers.values()].map((s) => s.stop().catch(() => undefined)));
     if (!cfg.keep) rmSync(dir, { recursive: true, force: true });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -186,11 +215,14 @@ async function main(): Promise<void> {
   }
   try {
     const python = await ensurePythonEnv({ onProgress: (l) => console.log(`  ${l}`) });
-    const port = await findFreePort('127.0.0.1');
-    server = await startLakehouse({ root: ROOT, port, dir });
-    console.log(
-      `our catalog: ${server.version} on ${server.baseUrl}, warehouse ${server.warehouse}`,
-    );
+    for (const m of MODES) {
+      const port = await findFreePort('127.0.0.1');
+      const started = await startLakehouse({ root: ROOT, port, dir, env: m.env });
+      servers.set(m.key, started);
+      console.log(`${m.label}: ${started.version} on ${started.baseUrl}`);
+    }
+    const server = servers.get('async')!;
+    console.log(`warehouse: ${server.warehouse}`);
     const env = {
       PATH: process.env['PATH'],
       HOME: dir,
@@ -231,20 +263,23 @@ async function main(): Promise<void> {
       return { tasks: a.tasks, planMs: a.planMs, loadMs: a.loadMs };
     };
     // Polls a submitted plan every 5 ms: the time measured is the server's, not a back-off's.
-    const target: PlanOptions = {
-      baseUrl: server.baseUrl,
+    const target = (mode: Mode): PlanOptions => ({
+      baseUrl: servers.get(mode)!.baseUrl,
       namespace: [NAMESPACE],
       table: TABLE,
       poll: { firstMs: POLL_MS, maxMs: POLL_MS },
-    };
+    });
 
     const rows: Row[] = [];
     try {
       for (const c of cases(cfg.files, setup.rowsPerFile)) {
         // A catalog without scan planning (or failing at it) still gets pyiceberg's numbers.
-        const ours = await measureOurs(target, c.filter, cfg).catch((err: unknown) => ({
-          error: err instanceof Error ? err.message : String(err),
-        }));
+        const ours = {} as Record<Mode, OursResult>;
+        for (const m of MODES) {
+          ours[m.key] = await measureOurs(target(m.key), c.filter, cfg).catch((err: unknown) => ({
+            error: err instanceof Error ? err.message : String(err),
+          }));
+        }
         // pyiceberg: the warm-up runs, then the measured ones (each answer loads the table once,
         // outside the timed plan_files calls).
         if (cfg.warmup > 0) await pyPlan(c.filter, cfg.warmup);
@@ -253,9 +288,8 @@ async function main(): Promise<void> {
           name: c.name,
           ours,
           theirs: theirs.planMs,
-          theirsTasks: theirs.tasks.length,
+          theirsTasks: theirs.tasks,
           theirsLoadMs: theirs.loadMs,
-          samePlan: 'tasks' in ours && sameFiles(ours.tasks, theirs.tasks),
         });
         console.log(`  measured: ${c.name}`);
       }
@@ -266,13 +300,16 @@ async function main(): Promise<void> {
     console.log('');
     console.log(render(rows, cfg));
     console.log('');
+    console.log(
+      `req: HTTP requests of ours' last plan (planTableScan, polls every ${POLL_MS} ms, fetchScanTasks)`,
+    );
     for (const r of rows) {
-      const ours =
-        'error' in r.ours
-          ? `ours failed: ${r.ours.error}`
-          : `ours took ${r.ours.requests} HTTP requests for its last plan (polls every ${POLL_MS} ms)`;
+      for (const m of MODES) {
+        const o = r.ours[m.key];
+        if ('error' in o) console.log(`${r.name}, ${m.label}: failed: ${o.error}`);
+      }
       console.log(
-        `${r.name}: ${ours}; pyiceberg's load_table ${fmt(r.theirsLoadMs)} ms (not in its plan time)`,
+        `${r.name}: pyiceberg's load_table ${fmt(r.theirsLoadMs)} ms (not in its plan time)`,
       );
     }
     console.log(
@@ -280,10 +317,10 @@ async function main(): Promise<void> {
         .map((v) => v.toFixed(2))
         .join(' ')} — shared machine: numbers are noisy`,
     );
-    if (rows.some((r) => 'error' in r.ours)) {
+    if (rows.some((r) => samePlans(r) === '—')) {
       console.error('✗ our catalog could not plan (see above)');
       process.exitCode = 1;
-    } else if (rows.some((r) => !r.samePlan)) {
+    } else if (rows.some((r) => samePlans(r) === 'NO')) {
       console.error('✗ the plans differ: ours and pyiceberg planned different files');
       process.exitCode = 1;
     }
