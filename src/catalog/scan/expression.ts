@@ -251,6 +251,7 @@ export interface Column {
   /** Full dotted name, as the schema spells it. */
   name: string;
   type: PrimitiveType;
+  /** Never null in any row: the field and every struct around it are required. */
   required: boolean;
   /** Under a list or map: its metrics describe many values per row, so none are used. */
   repeated: boolean;
@@ -280,7 +281,10 @@ export function indexSchema(fields: readonly StructField[]): SchemaIndex {
         index.byId.set(id, entry);
       }
     } else if (type.type === 'struct') {
-      for (const f of type.fields) add(`${name}.${f.name}`, f.id, f.type, f.required, repeated);
+      for (const f of type.fields) {
+        // A required field of an optional struct is null when the struct is.
+        add(`${name}.${f.name}`, f.id, f.type, required && f.required, repeated);
+      }
     } else if (type.type === 'list') {
       add(`${name}.element`, type['element-id'], type.element, type['element-required'], true);
     } else {

@@ -46,8 +46,25 @@ function withExactLongs(schema: unknown): unknown {
   return out;
 }
 
-const readerSchema = (writer: avsc.Type): avsc.Schema =>
-  withExactLongs(writer.schema()) as avsc.Schema;
+/**
+ * Reader types by writer schema text: a table's manifests share a handful of schemas, and building
+ * an avsc type is most of the cost of reading a small manifest. Bounded, as schemas come from files.
+ */
+const readerTypes = new Map<string, avsc.Type>();
+const READER_TYPES_MAX = 256;
+
+function readerSchema(writer: avsc.Type): avsc.Schema {
+  const schema = writer.schema();
+  const key = JSON.stringify(schema);
+  let type = readerTypes.get(key);
+  if (!type) {
+    type = avsc.Type.forSchema(withExactLongs(schema) as avsc.Schema);
+    if (readerTypes.size >= READER_TYPES_MAX) readerTypes.clear();
+    readerTypes.set(key, type);
+  }
+  // avsc accepts a Type where a schema is expected and uses it as is.
+  return type as unknown as avsc.Schema;
+}
 
 export type Long = number | bigint;
 

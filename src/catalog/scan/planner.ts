@@ -332,7 +332,7 @@ export class DeleteIndex {
         push(this.byPath, file.referenced_data_file, i);
         return;
       }
-      if (file.content === 2 && d.spec.fields.length === 0) {
+      if (file.content === 2 && isUnpartitioned(d.spec)) {
         this.global.push(i);
         return;
       }
@@ -363,6 +363,11 @@ export class DeleteIndex {
     }
     return out.sort((a, b) => a - b);
   }
+}
+
+/** Java's PartitionSpec.isUnpartitioned: no field, or only void ones. */
+function isUnpartitioned(spec: BoundSpec): boolean {
+  return spec.fields.every((f) => f.transform.kind === 'void');
 }
 
 function push(map: Map<string, number[]>, k: string, i: number): void {

@@ -185,12 +185,13 @@ export class ScanService {
       } catch (err) {
         throw asCatalogError(err);
       }
+      this.makeRoom();
       const planId = newId('plan');
       const entry: PlanEntry = { table, status: 'completed', expiresAt: this.expiry() };
       this.plans.set(planId, entry);
       return { 'plan-id': planId, ...this.completed(planId, entry, plan, true) };
     }
-    if (this.plans.size >= this.options.maxPlans) {
+    if (!this.makeRoom()) {
       throw new ServiceUnavailableError(
         `Too many scan plans in progress (${this.options.maxPlans}); retry later or cancel unused plans`,
       );
@@ -331,6 +332,21 @@ export class ScanService {
     for (const token of entry.tokens ?? []) this.tasks.delete(token);
     delete entry.plan;
     delete entry.tokens;
+  }
+
+  /**
+   * Keeps the registry under maxPlans by forgetting the oldest finished plans first; false when
+   * every plan held is still running.
+   */
+  private makeRoom(): boolean {
+    if (this.plans.size < this.options.maxPlans) return true;
+    for (const [planId, entry] of this.plans) {
+      if (entry.status === 'submitted') continue;
+      this.dropResult(entry);
+      this.plans.delete(planId);
+      if (this.plans.size < this.options.maxPlans) return true;
+    }
+    return this.plans.size < this.options.maxPlans;
   }
 
   /** Forgets finished plans past their expiry. */

@@ -346,11 +346,16 @@ export function decodeBinary(buf: Buffer, type: PrimitiveType): Value {
       return buf.readInt32LE(0);
     case 'long':
     case 'time':
+      return buf.length === 4 ? buf.readInt32LE(0) : normalizeLong(buf.readBigInt64LE(0));
     case 'timestamp':
     case 'timestamptz':
     case 'timestamp_ns':
-    case 'timestamptz_ns':
-      return buf.length === 4 ? buf.readInt32LE(0) : normalizeLong(buf.readBigInt64LE(0));
+    case 'timestamptz_ns': {
+      if (buf.length !== 4) return normalizeLong(buf.readBigInt64LE(0));
+      // A date column promoted to a timestamp (v3): the bound is still days.
+      const perDay = type.name.endsWith('_ns') ? 86_400_000_000_000n : MICROS_PER_DAY;
+      return normalizeLong(BigInt(buf.readInt32LE(0)) * perDay);
+    }
     case 'float':
       return buf.readFloatLE(0);
     case 'double':

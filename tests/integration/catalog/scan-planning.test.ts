@@ -4,7 +4,9 @@
  * pyiceberg writes a table (identity + day partitions, several appends, then a spec evolution
  * adding bucket[4](id)), and for each filter plans the scan twice: locally, reading the manifests
  * itself, and through our planTableScan endpoint (pyiceberg's `scan-planning-mode: server`). The
- * data files must be the same, and so must the rows pyiceberg reads from either plan.
+ * data files must be the same, and so must the rows pyiceberg reads from either plan. Apache
+ * Iceberg's Java code (1.10.1) serializes filters of its own and parses the answers
+ * (java/ScanPlanningClient.java, which bridges two places where Java 1.10.1 departs from the spec).
  *
  * Then the catalog restarts on the same database with every plan asynchronous and two tasks per
  * plan task: paging through fetchPlanningResult / fetchScanTasks gives the same files,
@@ -17,9 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnCatalog, type CatalogProcess } from '../../support/catalog.js';
 import { startMinio, type MinioServer } from '../../support/minio.js';
+import { javaScenarioRunner } from '../../support/java-iceberg.js';
 import { PythonScript, pythonEnv } from '../../support/python.js';
 
 const SCRIPT = fileURLToPath(new URL('./py/scan_ops.py', import.meta.url));
+const JAVA_PROGRAM = fileURLToPath(new URL('./java/ScanPlanningClient.java', import.meta.url));
 const BUCKET = 'lakehouse-scan';
 const WAREHOUSE = `s3://${BUCKET}/warehouse`;
 const NS = 'scan_it';
@@ -198,6 +202,48 @@ describe('scan planning matches pyiceberg', () => {
     expect(json['status']).toBe('completed');
     expect(paths(json as ScanTasks).sort()).toEqual(files);
     expect(files.length).toBeGreaterThan(0);
+  });
+
+  it("answers Java's serialized filters with plans Java's parser reads, same files as pyiceberg", async () => {
+    // The same filters as the Java program builds, in pyiceberg's syntax.
+    const pyFilters: Record<string, string> = {
+      True: 'True',
+      "category = 'a'": "category = 'a'",
+      "category = 'a' and ts >= '2024-01-03T00:00:00'":
+        "category = 'a' and ts >= '2024-01-03T00:00:00'",
+      'id < 25': 'id < 25',
+      'id in (61, 62)': 'id in (61, 62)',
+      "note like 'note-05%'": "note like 'note-05%'",
+      "not category = 'b'": "not category = 'b'",
+      'amount is nan': 'amount is nan',
+    };
+    const { results } = await py<{ results: PlanComparison[] }>('plan', {
+      namespace: NS,
+      table: TABLE,
+      filters: Object.values(pyFilters),
+    });
+    const runner = await javaScenarioRunner(JAVA_PROGRAM);
+    const java = (await runner.run(catalog.url, 'plan', NS, TABLE)) as Record<
+      string,
+      {
+        status: number;
+        planStatus?: string;
+        specForms?: boolean;
+        files?: string[];
+        partitions?: string[];
+        body?: string;
+      }
+    >;
+    expect(java['error'], JSON.stringify(java['error'])).toBeUndefined();
+    Object.keys(pyFilters).forEach((name, i) => {
+      const j = java[name]!;
+      expect(j.status, `${name}: ${j.body ?? ''}`).toBe(200);
+      expect(j.planStatus).toBe('completed');
+      expect(j.specForms).toBe(true);
+      expect([...j.files!].sort(), name).toEqual(results[i]!.local_files);
+    });
+    // The evolved spec's files carry three partition values, the first spec's two.
+    expect(java['id in (61, 62)']!.partitions!.every((p) => p.startsWith('1:'))).toBe(true);
   });
 
   it('sends column statistics only for stats-fields', async () => {

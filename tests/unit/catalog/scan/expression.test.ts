@@ -16,7 +16,13 @@ const fields: StructField[] = [
   {
     id: 6,
     name: 'loc',
-    type: { type: 'struct', fields: [{ id: 7, name: 'city', type: 'string', required: false }] },
+    type: {
+      type: 'struct',
+      fields: [
+        { id: 7, name: 'city', type: 'string', required: false },
+        { id: 8, name: 'zip', type: 'string', required: true },
+      ],
+    },
     required: false,
   },
 ];
@@ -86,6 +92,8 @@ describe('bind', () => {
 
   it('folds null tests on required columns and out-of-range int literals', () => {
     expect(bind({ type: 'is-null', term: 'id' })).toEqual({ op: 'false' });
+    // A required field of an optional struct is null where the struct is.
+    expect(bind({ type: 'is-null', term: 'loc.zip' })).toMatchObject({ op: 'is-null' });
     expect(bind({ type: 'not', child: { type: 'is-null', term: 'id' } })).toEqual({ op: 'true' });
     expect(bind({ type: 'lt', term: 'n', value: 2 ** 40 })).toEqual({ op: 'true' });
     expect(bind({ type: 'eq', term: 'n', value: 2 ** 40 })).toEqual({ op: 'false' });
