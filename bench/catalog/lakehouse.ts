@@ -12,6 +12,8 @@ export interface LakehouseOptions {
   port: number;
   /** Directory for the SQLite file, the warehouse and the log. */
   dir: string;
+  /** More environment for the server (e.g. LAKEHOUSE_SCAN_* planning options). */
+  env?: Record<string, string>;
 }
 
 function describeTree(root: string): string {
@@ -60,7 +62,7 @@ export async function startLakehouse(opts: LakehouseOptions): Promise<RunningSer
     what: 'our catalog (`lakehouse catalog serve`)',
     command: process.execPath,
     args,
-    env: { ...process.env },
+    env: { ...process.env, ...opts.env },
     cwd: opts.root,
     logFile,
     healthUrl: `${baseUrl}/v1/config`,
