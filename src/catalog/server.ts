@@ -7,6 +7,8 @@ import { resolveLimits, type CatalogLimits } from './http/limits.js';
 import { CatalogMetrics } from './http/metrics.js';
 import { createFileIO, schemeOf, type S3Settings } from './io/index.js';
 import { CatalogService, type Warehouse } from './service/index.js';
+import { RemoteSigner, RemoteSigningProvider } from './delegation/signing.js';
+import type { DelegationSetup } from './http/delegation.js';
 import { openCatalogStore, redactUrl, type CatalogStore } from './store/index.js';
 
 export { DEFAULT_CATALOG_LIMITS, type CatalogLimits } from './http/limits.js';
@@ -19,6 +21,8 @@ export interface CatalogServerOptions {
   /** The first is the default warehouse, served without a URL prefix. */
   warehouses: Warehouse[];
   s3: S3Settings;
+  /** Signs S3 requests for table clients with the `s3` keys (the spec's signRequest). */
+  remoteSigning?: boolean;
   authTokensFile?: string;
   /** Allows binding beyond loopback without authentication. */
   insecure?: boolean;
@@ -67,6 +71,24 @@ export function createLogger(level = process.env['LAKEHOUSE_LOG_LEVEL'] ?? 'info
     // Defence in depth: nothing logs these today, and nothing ever should.
     redact: ['req.headers.authorization', '*.secretAccessKey', '*.client_secret', '*.password'],
   });
+}
+
+/** The signer when remote signing is on; it needs the catalog's own static S3 keys. */
+function remoteSigningSetup(options: CatalogServerOptions): DelegationSetup | undefined {
+  if (!options.remoteSigning) return undefined;
+  const { accessKeyId, secretAccessKey } = options.s3;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new CatalogStartupError(
+      'remote signing needs the catalog to hold S3 keys',
+      'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or leave out --remote-signing',
+    );
+  }
+  try {
+    const signer = new RemoteSigner({ ...options.s3, accessKeyId, secretAccessKey });
+    return { providers: [new RemoteSigningProvider(signer)], signer };
+  } catch (err) {
+    throw new CatalogStartupError((err as Error).message, 'check --s3-endpoint');
+  }
 }
 
 /** Checks config, opens the store, checks every warehouse, then listens. Fails before serving anything. */
@@ -118,6 +140,8 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
     );
   }
 
+  const delegation = remoteSigningSetup(options);
+
   let store: CatalogStore;
   try {
     store = await openCatalogStore(options.db);
@@ -148,7 +172,7 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
     now: Date.now,
     newUuid: randomUUID,
   });
-  const app = await buildCatalogApp({ service, metrics, logger: log, auth, limits });
+  const app = await buildCatalogApp({ service, metrics, logger: log, auth, limits, delegation });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {

@@ -13,6 +13,7 @@ import { BadRequestError, CatalogError, ServiceUnavailableError } from '../error
 import { parseJson } from '../../lib/index.js';
 import type { StoredResponse } from '../store/index.js';
 import type { Authenticator } from './auth.js';
+import type { DelegationSetup } from './delegation.js';
 import { idempotencyOf, type RouteDeps } from './context.js';
 import { errorBody, registerErrorHandling, requestErrors } from './errors.js';
 import { checkSameRequest, rawBodies, requestOf } from './idempotency.js';
@@ -29,6 +30,7 @@ import { configRoutes } from './routes/config.js';
 import { namespaceRoutes } from './routes/namespaces.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { operationsRoutes, UNAUTHENTICATED_PATHS } from './routes/operations.js';
+import { signRoutes } from './routes/sign.js';
 import { tableRoutes } from './routes/tables.js';
 import { unsupportedRoutes } from './routes/unsupported.js';
 import { viewRoutes } from './routes/views.js';
@@ -40,6 +42,8 @@ export interface CatalogAppOptions {
   auth?: Authenticator;
   /** Defaults from DEFAULT_CATALOG_LIMITS; throws for a value that is not a positive integer. */
   limits?: Partial<CatalogLimits>;
+  /** Access delegation mechanisms the server offers (none by default). */
+  delegation?: DelegationSetup;
 }
 
 const MUTATING = new Set(['POST', 'DELETE', 'PUT']);
@@ -204,7 +208,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
     );
   });
 
-  const deps: RouteDeps = { service };
+  const deps: RouteDeps = { service, delegation: options.delegation };
   operationsRoutes(app, service, metrics);
   configRoutes(app, deps, { oauth: auth !== undefined });
   if (auth) oauthRoutes(app, auth);
@@ -213,6 +217,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
       async (scoped) => {
         namespaceRoutes(scoped, deps);
         tableRoutes(scoped, deps);
+        signRoutes(scoped, deps);
         viewRoutes(scoped, deps);
         unsupportedRoutes(scoped);
       },

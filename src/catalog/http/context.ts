@@ -5,9 +5,12 @@ import {
   type CatalogService,
   type IdempotencyContext,
 } from '../service/index.js';
+import type { DelegationSetup } from './delegation.js';
 
 export interface RouteDeps {
   service: CatalogService;
+  /** Access delegation, when the server offers any. */
+  delegation?: DelegationSetup;
 }
 
 const IDEMPOTENCY_KEY = /^[0-9A-Za-z][0-9A-Za-z-]{7,127}$/;

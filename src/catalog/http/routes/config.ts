@@ -19,6 +19,7 @@ export const IMPLEMENTED_ENDPOINTS = [
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister',
   'POST /v1/{prefix}/namespaces/{namespace}/register',
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/sign',
   'POST /v1/{prefix}/tables/rename',
   'POST /v1/{prefix}/transactions/commit',
   'GET /v1/{prefix}/namespaces/{namespace}/views',
@@ -48,7 +49,10 @@ export function configRoutes(
       overrides['prefix'] = warehouses[0].name;
       overrides['warehouse'] = warehouses[0].location;
     }
-    const endpoints: string[] = [...IMPLEMENTED_ENDPOINTS];
+    // Signing is implemented but answers only when the server was started with it.
+    const endpoints: string[] = IMPLEMENTED_ENDPOINTS.filter(
+      (e) => deps.delegation?.signer !== undefined || !e.endsWith('/sign'),
+    );
     if (opts.oauth) endpoints.unshift('POST /v1/oauth/tokens');
     return {
       defaults: {},

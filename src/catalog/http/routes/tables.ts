@@ -1,4 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { withDelegatedAccess } from '../../delegation/choose.js';
+import type { Warehouse } from '../../service/index.js';
+import { accessRequestFor } from '../delegation.js';
 import { z } from 'zod';
 import {
   commitTableRequestSchema,
@@ -36,6 +39,20 @@ function tableId(params: Params) {
 /** Tables API, transactions and metrics reports; registered once per URL form. */
 export function tableRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { tables } = deps.service;
+  /** A load result with the access the client's X-Iceberg-Access-Delegation header asks for. */
+  const delegated = (
+    req: FastifyRequest,
+    wh: Warehouse,
+    namespace: string[],
+    table: string,
+    body: string,
+  ): Promise<string> =>
+    withDelegatedAccess(
+      body,
+      req.headers['x-iceberg-access-delegation'],
+      deps.delegation?.providers ?? [],
+      () => accessRequestFor(req, wh, namespace, table, body),
+    );
 
   app.get('/namespaces/:namespace/tables', async (req) => {
     const ns = decodeNamespace((req.params as Params)['namespace']);
@@ -45,11 +62,9 @@ export function tableRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/namespaces/:namespace/tables', async (req, reply) => {
     const body = parseOrBadRequest(createTableRequestSchema, req.body, 'create table request');
     const ns = decodeNamespace((req.params as Params)['namespace']);
-    return sendJsonText(
-      reply,
-      200,
-      await tables.create(warehouseOf(deps, req), ns, body, idempotencyOf(req)),
-    );
+    const wh = warehouseOf(deps, req);
+    const created = await tables.create(wh, ns, body, idempotencyOf(req));
+    return sendJsonText(reply, 200, await delegated(req, wh, ns, body.name, created));
   });
 
   app.get('/namespaces/:namespace/tables/:table', async (req, reply) => {
@@ -60,7 +75,9 @@ export function tableRoutes(app: FastifyInstance, deps: RouteDeps): void {
     );
     reply.header('etag', loaded.etag);
     if (req.headers['if-none-match'] === loaded.etag) return reply.code(304).send();
-    return sendJsonText(reply, 200, loaded.body);
+    const id = tableId(req.params as Params);
+    const wh = warehouseOf(deps, req);
+    return sendJsonText(reply, 200, await delegated(req, wh, id.namespace, id.name, loaded.body));
   });
 
   app.head('/namespaces/:namespace/tables/:table', async (req, reply) => {

@@ -11,7 +11,6 @@ const UNSUPPORTED: Array<[method: 'GET' | 'POST' | 'DELETE', url: string, what: 
   ['DELETE', '/namespaces/:namespace/tables/:table/plan/:planId', 'server-side scan planning'],
   ['POST', '/namespaces/:namespace/tables/:table/tasks', 'server-side scan planning'],
   ['GET', '/namespaces/:namespace/tables/:table/credentials', 'credential vending'],
-  ['POST', '/namespaces/:namespace/tables/:table/sign', 'remote request signing'],
   ['GET', '/namespaces/:namespace/functions', 'functions'],
   ['GET', '/namespaces/:namespace/functions/:function', 'functions'],
 ];
