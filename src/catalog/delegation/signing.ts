@@ -5,7 +5,6 @@
  */
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { z } from 'zod';
 import { BadRequestError, ForbiddenError } from '../errors.js';
 import { parseS3Location, type S3Settings } from '../io/index.js';
@@ -35,6 +34,9 @@ export interface RemoteSignResult {
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 /** Payload hashes a remote signer can honour: a digest, or no payload signing at all. */
 const PAYLOAD_HASH = /^([0-9a-f]{64}|UNSIGNED-PAYLOAD|STREAMING-UNSIGNED-PAYLOAD-TRAILER)$/;
+
+/** What SignatureV4 may hand a hash as its HMAC secret (@smithy/types' SourceData). */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
 
 function bytes(data: SourceData): string | Uint8Array {
   if (typeof data === 'string' || data instanceof Uint8Array) return data;
