@@ -145,6 +145,8 @@ export class RemoteSigner {
     // headers may be rewritten between the client's signing hook and the wire.
     const toSign: Record<string, string> = { host: url.host };
     for (const [name, value] of Object.entries(clientHeaders)) {
+      // The session token, if any, is the catalog's own: the signer adds it.
+      if (name === 'x-amz-security-token') continue;
       if (name.startsWith('x-amz-') || name === 'content-md5') toSign[name] = value;
     }
     toSign['x-amz-content-sha256'] = payloadHash;

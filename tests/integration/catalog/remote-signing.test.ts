@@ -3,7 +3,7 @@
  * creates, appends to and reads a table with every S3 request signed by the catalog; signed
  * requests work only for what was signed; hostile sign requests are refused and change nothing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,8 +55,8 @@ afterAll(async () => {
 const tail = (text: string): string => text.split('\n').slice(-30).join('\n');
 
 /** The catalog's per-request log lines for the sign route, with their status. */
-function signLog(): number[] {
-  return catalog
+function signLog(cat: CatalogProcess = catalog): number[] {
+  return cat
     .logs()
     .split('\n')
     .filter((l) => l.includes('"route":"') && l.includes('/sign"'))
@@ -92,6 +92,39 @@ async function allKeys(): Promise<string[]> {
   return [...(await minio.listKeys(BUCKET)), ...(await minio.listKeys(OTHER_BUCKET))];
 }
 
+interface PyResult {
+  rows: typeof ROWS;
+  io: string;
+  location: string;
+  data_files: string[];
+  signer: Record<string, string>;
+}
+
+/** Runs the pyiceberg script with only the catalog's URI (and token): no S3 settings at all. */
+async function pyicebergWithoutKeys(
+  cat: CatalogProcess,
+  table: string,
+  token?: string,
+): Promise<PyResult> {
+  const env = pythonEnv({
+    catalogUri: cat.url,
+    s3Endpoint: '',
+    s3Region: '',
+    accessKeyId: '',
+    secretAccessKey: '',
+    home,
+  });
+  for (const k of Object.keys(env)) if (k.startsWith('LH_S3_')) delete env[k];
+  if (token) env['LH_CATALOG_TOKEN'] = token;
+  const script = new PythonScript(inject('python'), SCRIPT, [], env, token ? [token] : []);
+  script.send({ table, rows: ROWS });
+  try {
+    return await script.result<PyResult>();
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- catalog log ---\n${tail(cat.logs())}`);
+  }
+}
+
 describe('remote signing', () => {
   it('advertises the sign endpoint', async () => {
     const config = (await (await fetch(`${catalog.url}/v1/config`)).json()) as {
@@ -103,29 +136,7 @@ describe('remote signing', () => {
   });
 
   it('lets pyiceberg with no S3 keys create, append to and read a table', async () => {
-    const env = pythonEnv({
-      catalogUri: catalog.url,
-      s3Endpoint: '',
-      s3Region: '',
-      accessKeyId: '',
-      secretAccessKey: '',
-      home,
-    });
-    for (const k of Object.keys(env)) if (k.startsWith('LH_S3_')) delete env[k];
-    const script = new PythonScript(inject('python'), SCRIPT, [], env);
-    script.send({ table: `${NS}.events`, rows: ROWS });
-    let result: {
-      rows: typeof ROWS;
-      io: string;
-      location: string;
-      data_files: string[];
-      signer: Record<string, string>;
-    };
-    try {
-      result = await script.result();
-    } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- catalog log ---\n${tail(catalog.logs())}`);
-    }
+    const result = await pyicebergWithoutKeys(catalog, `${NS}.events`);
     expect(result.rows).toEqual(ROWS);
     expect(result.io).toBe('pyiceberg.io.fsspec.FsspecFileIO');
     expect(result.location).toBe(LOCATION);
@@ -325,5 +336,54 @@ describe('a catalog started without --remote-signing', () => {
     } finally {
       await cat.close();
     }
+  });
+});
+
+describe('remote signing behind bearer tokens', () => {
+  const TOKEN = 'signing-test-token-0123456789';
+  let secured: CatalogProcess;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lakehouse-signing-auth-'));
+    const authFile = join(dir, 'auth.yaml');
+    await writeFile(authFile, `tokens:\n  - ${TOKEN}\n`, { mode: 0o600 });
+    secured = await spawnCatalog({
+      warehouse: `s3://${BUCKET}/wh-auth`,
+      s3: {
+        endpoint: minio.endpoint,
+        region: minio.region,
+        accessKeyId: minio.accessKeyId,
+        secretAccessKey: minio.secretAccessKey,
+      },
+      extraArgs: ['--remote-signing', '--auth-tokens', authFile],
+      token: TOKEN,
+    });
+  });
+
+  afterAll(async () => {
+    await secured?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('signs for pyiceberg sending its token, and refuses a sign request without one', async () => {
+    const result = await pyicebergWithoutKeys(secured, `${NS}.events`, TOKEN);
+    expect(result.rows).toEqual(ROWS);
+    expect(signLog(secured).length).toBeGreaterThan(0);
+    expect(signLog(secured).every((s) => s === 200)).toBe(true);
+
+    const before = await minio.listKeys(BUCKET, 'wh-auth/');
+    const res = await fetch(`${secured.url}/v1/namespaces/${NS}/tables/events/sign`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        region: minio.region,
+        method: 'PUT',
+        uri: `${minio.endpoint}/${BUCKET}/wh-auth/${NS}/events/data/evil.parquet`,
+        headers: {},
+      }),
+    });
+    expect(res.status).toBe(401);
+    expect(await minio.listKeys(BUCKET, 'wh-auth/')).toEqual(before);
   });
 });

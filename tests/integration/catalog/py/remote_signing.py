@@ -5,7 +5,7 @@ Usage: python remote_signing.py, with a JSON request on the first line of stdin:
 appends the rows, reads them back and prints one JSON line: the rows read, the FileIO used and
 the signer settings the catalog handed out.
 
-Only LH_CATALOG_URI is read from the environment: the client is given no S3 endpoint, region or
+Only LH_CATALOG_URI (and LH_CATALOG_TOKEN, when the catalog wants one) is read from the environment: the client is given no S3 endpoint, region or
 keys, so everything it knows about S3 comes from the catalog's table config.
 """
 
@@ -28,16 +28,15 @@ SCHEMA = Schema(
 
 def main() -> None:
     request = json.loads(sys.stdin.readline())
-    catalog = load_catalog(
-        "lakehouse",
-        type="rest",
-        uri=os.environ["LH_CATALOG_URI"],
-        **{
-            "header.X-Iceberg-Access-Delegation": "remote-signing",
-            # pyiceberg's remote signer hooks into botocore: it needs the fsspec (s3fs) FileIO.
-            "py-io-impl": "pyiceberg.io.fsspec.FsspecFileIO",
-        },
-    )
+    properties = {
+        "header.X-Iceberg-Access-Delegation": "remote-signing",
+        # pyiceberg's remote signer hooks into botocore: it needs the fsspec (s3fs) FileIO.
+        "py-io-impl": "pyiceberg.io.fsspec.FsspecFileIO",
+    }
+    if token := os.environ.get("LH_CATALOG_TOKEN"):
+        # The signer sends the catalog's bearer token with each sign request too.
+        properties["token"] = token
+    catalog = load_catalog("lakehouse", type="rest", uri=os.environ["LH_CATALOG_URI"], **properties)
     namespace, name = request["table"].split(".")
     catalog.create_namespace_if_not_exists(namespace)
     table = catalog.create_table(request["table"], schema=SCHEMA)

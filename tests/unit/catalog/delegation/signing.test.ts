@@ -77,6 +77,28 @@ describe('RemoteSigner.sign', () => {
     );
   });
 
+  it("adds the catalog's session token and never signs one the client sent", async () => {
+    const withToken = new RemoteSigner({
+      endpoint: 'http://127.0.0.1:9000',
+      accessKeyId: 'TEMPKEY',
+      secretAccessKey: SECRET,
+      sessionToken: 'catalog-session-token',
+    });
+    const result = await withToken.sign(
+      {
+        region: 'us-east-1',
+        method: 'HEAD',
+        uri: 'http://127.0.0.1:9000/lake/wh/ns/t/data/f',
+        headers: { 'x-amz-security-token': ['client-token'] },
+      },
+      SCOPE,
+    );
+    expect(result.headers['x-amz-security-token']).toEqual(['catalog-session-token']);
+    expect(result.headers['authorization']?.[0]).toContain(
+      'SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token',
+    );
+  });
+
   it('refuses chunk-signed payloads, which need the secret per chunk', async () => {
     await expect(
       signer.sign(
