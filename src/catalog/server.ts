@@ -10,6 +10,8 @@ import { CatalogMetrics } from './http/metrics.js';
 import { createFileIO, schemeOf, type S3Settings } from './io/index.js';
 import { scanOptionsFromEnv, type ScanOptions } from './scan/index.js';
 import { CatalogService, type Warehouse } from './service/index.js';
+import { RemoteSigner, RemoteSigningProvider } from './delegation/signing.js';
+import type { DelegationSetup } from './http/delegation.js';
 import { openCatalogStore, redactUrl, type CatalogStore } from './store/index.js';
 
 export { DEFAULT_CATALOG_LIMITS, type CatalogLimits } from './http/limits.js';
@@ -22,6 +24,8 @@ export interface CatalogServerOptions {
   /** The first is the default warehouse, served without a URL prefix. */
   warehouses: Warehouse[];
   s3: S3Settings;
+  /** Signs S3 requests for table clients with the `s3` keys (the spec's signRequest). */
+  remoteSigning?: boolean;
   authTokensFile?: string;
   /** Allows binding beyond loopback without authentication. */
   insecure?: boolean;
@@ -111,6 +115,22 @@ function vendedProvider(options: CatalogServerOptions): VendedCredentialsProvide
   }
 }
 
+/** The signer when remote signing is on; it needs the catalog's own static S3 keys. */
+function remoteSigning(options: CatalogServerOptions): RemoteSigner {
+  const { accessKeyId, secretAccessKey } = options.s3;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new CatalogStartupError(
+      'remote signing needs the catalog to hold S3 keys',
+      'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or leave out --remote-signing',
+    );
+  }
+  try {
+    return new RemoteSigner({ ...options.s3, accessKeyId, secretAccessKey });
+  } catch (err) {
+    throw new CatalogStartupError((err as Error).message, 'check --s3-endpoint');
+  }
+}
+
 /** Checks config, opens the store, checks every warehouse, then listens. Fails before serving anything. */
 export async function startCatalogServer(options: CatalogServerOptions): Promise<RunningCatalog> {
   const log = options.logger ?? createLogger();
@@ -151,8 +171,11 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
   } catch (err) {
     throw new CatalogStartupError((err as Error).message, 'unset it or give an integer');
   }
-  const delegation: DelegationProvider[] = [];
-  if (options.vendedCredentials) delegation.push(vendedProvider(options));
+  const providers: DelegationProvider[] = [];
+  if (options.vendedCredentials) providers.push(vendedProvider(options));
+  const signer = options.remoteSigning ? remoteSigning(options) : undefined;
+  if (signer) providers.push(new RemoteSigningProvider(signer));
+  const delegation: DelegationSetup = { providers, ...(signer ? { signer } : {}) };
   let auth: Authenticator | undefined;
   if (options.authTokensFile) {
     try {
@@ -245,7 +268,7 @@ export async function startCatalogServer(options: CatalogServerOptions): Promise
       db: redactUrl(options.db),
       warehouses: options.warehouses,
       auth: auth !== undefined,
-      delegation: delegation.map((d) => d.mechanism),
+      delegation: delegation.providers.map((d) => d.mechanism),
       limits,
     },
     'catalog listening',

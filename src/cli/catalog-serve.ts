@@ -54,6 +54,7 @@ export async function serveCatalog(flags: ServeFlags): Promise<void> {
         secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'],
         sessionToken: process.env['AWS_SESSION_TOKEN'],
       },
+      remoteSigning: flags.remoteSigning ?? false,
       authTokensFile: flags.authTokens,
       insecure: flags.insecure ?? false,
       logger,

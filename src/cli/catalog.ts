@@ -14,6 +14,7 @@ export interface ServeFlags {
   s3Endpoint?: string;
   s3PathStyle?: boolean;
   s3Region?: string;
+  remoteSigning?: boolean;
   authTokens?: string;
   insecure?: boolean;
   logLevel: string;
@@ -66,6 +67,10 @@ export function registerCatalogCommands(program: Command): void {
     .option('--s3-endpoint <url>', 'S3-compatible endpoint, e.g. http://127.0.0.1:9000 for MinIO')
     .option('--s3-path-style', 'address buckets by path (needed by MinIO)')
     .option('--s3-region <region>', 'S3 region', process.env['AWS_REGION'] ?? 'us-east-1')
+    .option(
+      '--remote-signing',
+      "sign S3 requests with the catalog's keys for clients that ask (X-Iceberg-Access-Delegation: remote-signing)",
+    )
     .option(
       '--auth-tokens <file>',
       'require bearer tokens: YAML with `tokens` and OAuth2 `clients`',

@@ -8,12 +8,12 @@ import Fastify, {
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { DelegationProvider } from '../delegation/index.js';
 import type { CatalogService } from '../service/index.js';
 import { BadRequestError, CatalogError, ServiceUnavailableError } from '../errors.js';
 import { parseJson } from '../../lib/index.js';
 import type { StoredResponse } from '../store/index.js';
 import type { Authenticator } from './auth.js';
+import { NO_DELEGATION, type DelegationSetup } from './delegation.js';
 import { idempotencyOf, type RouteDeps } from './context.js';
 import { errorBody, registerErrorHandling, requestErrors } from './errors.js';
 import { checkSameRequest, rawBodies, requestOf } from './idempotency.js';
@@ -34,6 +34,7 @@ import { namespaceRoutes } from './routes/namespaces.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { operationsRoutes, UNAUTHENTICATED_PATHS } from './routes/operations.js';
 import { scanRoutes } from './routes/scan.js';
+import { signRoutes } from './routes/sign.js';
 import { tableRoutes } from './routes/tables.js';
 import { unsupportedRoutes } from './routes/unsupported.js';
 import { viewRoutes } from './routes/views.js';
@@ -48,7 +49,7 @@ export interface CatalogAppOptions {
   /** Server-side scan planning; defaults from DEFAULT_SCAN_OPTIONS. */
   scan?: Partial<ScanOptions>;
   /** Access delegation mechanisms (vended credentials, remote signing); none by default. */
-  delegation?: readonly DelegationProvider[];
+  delegation?: DelegationSetup;
 }
 
 const MUTATING = new Set(['POST', 'DELETE', 'PUT']);
@@ -213,7 +214,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
     );
   });
 
-  const deps: RouteDeps = { service, delegation: options.delegation ?? [] };
+  const deps: RouteDeps = { service, delegation: options.delegation ?? NO_DELEGATION };
   const scans = new ScanService(service.ctx, options.scan);
   app.addHook('onClose', async () => scans.close());
   operationsRoutes(app, service, metrics);
@@ -225,6 +226,7 @@ export async function buildCatalogApp(options: CatalogAppOptions): Promise<Fasti
         namespaceRoutes(scoped, deps);
         tableRoutes(scoped, deps);
         credentialRoutes(scoped, deps);
+        signRoutes(scoped, deps);
         viewRoutes(scoped, deps);
         functionRoutes(scoped, deps);
         scanRoutes(scoped, deps, scans);

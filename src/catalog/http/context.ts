@@ -1,16 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DelegationProvider } from '../delegation/index.js';
 import { BadRequestError } from '../errors.js';
 import {
   resolveWarehouse,
   type CatalogService,
   type IdempotencyContext,
 } from '../service/index.js';
+import type { DelegationSetup } from './delegation.js';
 
 export interface RouteDeps {
   service: CatalogService;
-  /** Access delegation mechanisms the server is configured with (may be none). */
-  delegation: readonly DelegationProvider[];
+  /** Access delegation the server offers: providers (maybe none) and the remote signer. */
+  delegation: DelegationSetup;
 }
 
 const IDEMPOTENCY_KEY = /^[0-9A-Za-z][0-9A-Za-z-]{7,127}$/;

@@ -9,7 +9,18 @@ import {
   type DelegationProvider,
   type TableAccessGrant,
 } from '../delegation/index.js';
+import { parseJson } from '../../lib/index.js';
+import type { RemoteSigner } from '../delegation/signing.js';
 import type { Warehouse } from '../service/index.js';
+
+/** Access delegation as the server is configured: the mechanisms it offers and its signer. */
+export interface DelegationSetup {
+  providers: readonly DelegationProvider[];
+  /** Present when remote signing is on: the sign route uses it. */
+  signer?: RemoteSigner;
+}
+
+export const NO_DELEGATION: DelegationSetup = { providers: [] };
 
 /** The first mechanism, in the client's order of preference, that the server has; else none. */
 export function chooseProvider(
@@ -57,4 +68,17 @@ export async function tableGrant(
   const location = await target.location();
   if (isFileLocation(location)) return undefined;
   return provider.grant({ ...target, location, access: 'write', catalogUri: catalogUriOf(req) });
+}
+
+interface LoadResultShape {
+  metadata?: { location?: unknown; properties?: Record<string, unknown> };
+}
+
+/** The table's location and its data and metadata paths when set apart from it. */
+export function tableLocations(loadResultJson: string): string[] {
+  const { metadata } = parseJson(loadResultJson) as LoadResultShape;
+  const props = metadata?.properties ?? {};
+  return [metadata?.location, props['write.data.path'], props['write.metadata.path']].filter(
+    (l): l is string => typeof l === 'string' && l.length > 0,
+  );
 }

@@ -12,7 +12,7 @@ export interface PythonEnvOptions extends InstallOptions {
 export function pythonRequirements(): string {
   const { pyiceberg, pyarrow, pyicebergCore } = versions.python;
   return [
-    `pyiceberg[pyarrow,sql-sqlite,pyiceberg-core]==${pyiceberg}`,
+    `pyiceberg[pyarrow,sql-sqlite,pyiceberg-core,s3fs]==${pyiceberg}`,
     `pyarrow==${pyarrow}`,
     `pyiceberg-core==${pyicebergCore}`,
     '',
@@ -29,7 +29,7 @@ export async function ensurePythonEnv(opts: PythonEnvOptions = {}): Promise<stri
     label: 'Python environment (pyiceberg)',
     folder: 'python',
     requirements: pythonRequirements(),
-    importCheck: 'import pyiceberg, pyarrow, pyiceberg.catalog.rest',
+    importCheck: 'import pyiceberg, pyarrow, pyiceberg.catalog.rest, s3fs',
     checkName: 'import pyiceberg',
     minPython: [3, 10], // pyarrow 22 ships wheels for 3.10+ only.
     installMessage: `Installing Python environment (pyiceberg): pyiceberg ${pyiceberg}, pyarrow ${pyarrow} (pip, ~1 min the first time)…`,

@@ -27,6 +27,7 @@ export const IMPLEMENTED_ENDPOINTS = [
   'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan/{plan-id}',
   'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan/{plan-id}',
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/tasks',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/sign',
   'POST /v1/{prefix}/tables/rename',
   'POST /v1/{prefix}/transactions/commit',
   'GET /v1/{prefix}/namespaces/{namespace}/views',
@@ -58,7 +59,13 @@ export function configRoutes(
       overrides['prefix'] = warehouses[0].name;
       overrides['warehouse'] = warehouses[0].location;
     }
-    const endpoints: string[] = [...IMPLEMENTED_ENDPOINTS];
+    // Signing and vending are implemented but answer only when the server was started with them.
+    const vends = deps.delegation.providers.some((p) => p.mechanism === 'vended-credentials');
+    const endpoints: string[] = IMPLEMENTED_ENDPOINTS.filter(
+      (e) =>
+        (deps.delegation.signer !== undefined || !e.endsWith('/sign')) &&
+        (vends || !e.endsWith('/credentials')),
+    );
     if (opts.oauth) endpoints.unshift('POST /v1/oauth/tokens');
     return {
       defaults: {},

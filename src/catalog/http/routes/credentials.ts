@@ -26,7 +26,7 @@ export function credentialRoutes(app: FastifyInstance, deps: RouteDeps): void {
         `Table ${formatIdentifier(namespace, table)} is in a file:// warehouse: clients read its files directly, there are no credentials to vend`,
       );
     }
-    const provider = deps.delegation.find((p) => p.mechanism === 'vended-credentials');
+    const provider = deps.delegation.providers.find((p) => p.mechanism === 'vended-credentials');
     if (!provider) {
       throw new UnsupportedOperationError(
         'This catalog does not vend credentials: start it with --vended-credentials (the local platform does)',

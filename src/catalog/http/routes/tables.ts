@@ -49,7 +49,7 @@ export function tableRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const ns = decodeNamespace((req.params as Params)['namespace']);
     const wh = warehouseOf(deps, req);
     // Granted before the create: when STS fails the client gets a 503 and no half-made table.
-    const grant = await tableGrant(deps.delegation, req, {
+    const grant = await tableGrant(deps.delegation.providers, req, {
       warehouse: wh,
       namespace: ns,
       table: body.name,
@@ -63,7 +63,7 @@ export function tableRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const wh = warehouseOf(deps, req);
     const id = tableId(req.params as Params);
     const loaded = await tables.load(wh.name, id, snapshotsMode(req.query as Query));
-    const grant = await tableGrant(deps.delegation, req, {
+    const grant = await tableGrant(deps.delegation.providers, req, {
       warehouse: wh,
       namespace: id.namespace,
       table: id.name,
