@@ -115,7 +115,6 @@ const EXPECTED_ENDPOINTS = [
   'HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}',
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}',
   'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}',
-  'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}/credentials',
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister',
   'POST /v1/{prefix}/namespaces/{namespace}/register',
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
