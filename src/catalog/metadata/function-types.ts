@@ -8,27 +8,7 @@
  * or "INT" are refused with the spelling to use, and each type has exactly one canonical text.
  */
 
-/** The primitive type names of the Iceberg type JSON that take no parameters. */
-const PLAIN_PRIMITIVES = new Set([
-  'unknown',
-  'boolean',
-  'int',
-  'long',
-  'float',
-  'double',
-  'date',
-  'time',
-  'timestamp',
-  'timestamptz',
-  'timestamp_ns',
-  'timestamptz_ns',
-  'string',
-  'uuid',
-  'binary',
-  'variant',
-  'geometry',
-  'geography',
-]);
+import { PLAIN_PRIMITIVES } from './types-schema.js';
 
 const DECIMAL = /^decimal\((\d+),(\d+)\)$/;
 const FIXED = /^fixed\[(\d+)\]$/;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** Primitive types of every format version (v3 ones are rejected for older tables elsewhere). */
-const PLAIN_PRIMITIVES = new Set([
+export const PLAIN_PRIMITIVES: ReadonlySet<string> = new Set([
   'unknown',
   'boolean',
   'int',
