@@ -10,6 +10,7 @@ import {
   type TableAccessGrant,
 } from '../delegation/index.js';
 import { parseJson } from '../../lib/index.js';
+import { schemeOf } from '../io/index.js';
 import type { RemoteSigner } from '../delegation/signing.js';
 import type { Warehouse } from '../service/index.js';
 
@@ -37,7 +38,7 @@ export function chooseProvider(
 
 /** A table on the local filesystem: clients read its files directly, nothing to delegate. */
 export function isFileLocation(location: string): boolean {
-  return location.startsWith('file:') || location.startsWith('/');
+  return schemeOf(location) === 'file';
 }
 
 /** The catalog's base URL as this client reached it. */
